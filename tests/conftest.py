@@ -1,0 +1,77 @@
+"""Fixtures in the style of Flask's tutorial: app, client, runner, for every database backend.
+
+Every test runs on SQLite (in memory, a fresh schema per test). When TEST_DATABASE_URL is set
+(a PostgreSQL URL), every test runs again against it: the schema is built once per session and
+every table is emptied after each test.
+"""
+import os
+
+import pytest
+from sqlalchemy import text
+
+from voting import create_app
+from voting.config import normalise_database_url
+from voting.extensions import db
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+_schema_ready = set()
+
+
+def database_url(backend):
+    """The URL the tests use for a backend."""
+    return "sqlite://" if backend == "sqlite" else normalise_database_url(POSTGRES_URL)
+
+
+def make_app(backend, **overrides):
+    """A testing app on the given backend."""
+    return create_app({"PODIUM_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url(backend),
+                       "WTF_CSRF_ENABLED": False, **overrides})
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    """The database backend of this run of the test: 'sqlite' or 'postgresql'."""
+    return request.param
+
+
+@pytest.fixture
+def app(backend):
+    """An app with an empty schema, inside an app context."""
+    app = make_app(backend)
+    with app.app_context():
+        _prepare_schema(backend)
+        yield app
+        db.session.remove()
+        if backend == "postgresql":
+            _empty_tables()
+        db.engine.dispose()
+
+
+def _prepare_schema(backend):
+    if backend == "sqlite":
+        db.create_all()
+    elif backend not in _schema_ready:
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.create_all()
+        _schema_ready.add(backend)
+
+
+def _empty_tables():
+    names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def client(app):
+    """A test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A runner for the app's CLI commands."""
+    return app.test_cli_runner()

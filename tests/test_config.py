@@ -1,0 +1,69 @@
+"""Configuration from the environment, and refusing to start on bad configuration."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from voting import create_app
+from voting.config import ConfigError, load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_default_database_is_a_sqlite_file_under_instance():
+    settings = load_config(environ={})
+    assert settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    assert settings["SQLALCHEMY_DATABASE_URI"].endswith("instance/podium.sqlite")
+    assert settings["PODIUM_ENV"] == "development"
+
+
+def test_postgres_urls_use_psycopg_3():
+    settings = load_config(environ={"DATABASE_URL": "postgres://u@db:5432/podium"})
+    assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db:5432/podium"
+
+
+def test_production_requires_a_secret_key():
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        load_config(environ={"PODIUM_ENV": "production"})
+    settings = load_config(environ={"PODIUM_ENV": "production", "SECRET_KEY": "s3cret"})
+    assert settings["SESSION_COOKIE_SECURE"] is True
+
+
+def test_unknown_environment_is_refused():
+    with pytest.raises(ConfigError, match="PODIUM_ENV"):
+        load_config(environ={"PODIUM_ENV": "staging"})
+
+
+def test_redis_url_becomes_the_rate_limit_storage():
+    app = create_app({"PODIUM_ENV": "testing", "REDIS_URL": "redis://127.0.0.1:6379/0"})
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+
+
+def test_session_cookie_is_httponly_and_lax_with_its_own_name():
+    app = create_app({"PODIUM_ENV": "testing"})
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["SESSION_COOKIE_NAME"] == "podium_session"
+
+
+def run_flask(env, *args):
+    """Run `flask --app app ARGS` in a clean environment plus `env`."""
+    base = {k: v for k, v in os.environ.items() if k not in ("PODIUM_ENV", "SECRET_KEY", "DATABASE_URL")}
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT,
+                          env={**base, **env}, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"PODIUM_ENV": "production"}, "podium: SECRET_KEY must be set when PODIUM_ENV=production"),
+    ({"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}, "podium: cannot reach the database at"),
+    ({"DATABASE_URL": "not a url"}, "podium: DATABASE_URL is not a database URL"),
+    ({"DATABASE_URL": "mysql+nodriver://x@127.0.0.1/x"}, "podium: DATABASE_URL cannot be used"),
+])
+def test_bad_configuration_stops_with_one_clear_line(env, message):
+    result = run_flask(env, "routes")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith(message)

@@ -1,0 +1,85 @@
+"""Podium: a talk-proposal voting and review system."""
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import text
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.engine import make_url
+
+from voting.config import ConfigError, load_config
+from voting.extensions import csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None):
+    """Build the Podium app; `config` overrides settings from the environment."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_mapping(load_config(config))
+    _prepare_database_settings(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    if app.config["DATABASE_CHECK_ON_START"]:
+        check_database(app)
+    return app
+
+
+def _prepare_database_settings(app):
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    try:
+        url = make_url(uri)
+    except ArgumentError:
+        raise ConfigError(f"DATABASE_URL is not a database URL: {uri!r}") from None
+    if url.get_backend_name() == "sqlite" and url.database:
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    if url.get_backend_name() == "postgresql":
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("connect_args", {"connect_timeout": 5})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    # Rate limits are shared across workers through Redis when there is one.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+
+
+def _init_extensions(app):
+    import voting.models  # noqa: F401  (every model registered before the first query)
+
+    try:
+        db.init_app(app)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise ConfigError(f"DATABASE_URL cannot be used: {exc}") from None
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+
+def _register_blueprints(app):
+    from voting.core import register_core
+    from voting.events import bp as events_bp
+
+    register_core(app)
+    app.register_blueprint(events_bp)
+
+
+def _register_cli(app):
+    from voting.demo import demo_command
+
+    app.cli.add_command(demo_command)
+
+
+def check_database(app):
+    """Fail with a one-line ConfigError if the configured database cannot be reached."""
+    with app.app_context():
+        try:
+            with db.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            url = db.engine.url.render_as_string(hide_password=True)
+            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            raise ConfigError(f"cannot reach the database at {url}: {reason}") from None

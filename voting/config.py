@@ -1,0 +1,89 @@
+"""Configuration from the environment, one class per PODIUM_ENV."""
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+ENVIRONMENTS = ("development", "testing", "production")
+
+
+class ConfigError(RuntimeError):
+    """Configuration that the app refuses to start with."""
+
+
+class BaseConfig:
+    """Settings shared by every environment."""
+
+    PODIUM_ENV = "development"
+    SECRET_KEY = None
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'podium.sqlite'}"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = None
+    SESSION_COOKIE_NAME = "podium_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 1 * 1024 * 1024
+    DATABASE_CHECK_ON_START = True
+
+
+class DevelopmentConfig(BaseConfig):
+    """Local development: a fixed secret key, the demo sign-in."""
+
+    PODIUM_ENV = "development"
+    SECRET_KEY = "development-only-not-secret"
+
+
+class TestingConfig(BaseConfig):
+    """The test suite: an in-memory SQLite database unless told otherwise."""
+
+    PODIUM_ENV = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    DATABASE_CHECK_ON_START = False
+
+
+class ProductionConfig(BaseConfig):
+    """Production: secrets must come from the environment, cookies are Secure."""
+
+    PODIUM_ENV = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def normalise_database_url(url):
+    """Point postgres URLs at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(overrides=None, environ=None):
+    """Build the settings dict for create_app from PODIUM_ENV, the environment and overrides."""
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    env = overrides.get("PODIUM_ENV") or environ.get("PODIUM_ENV", "development")
+    if env not in CONFIGS:
+        raise ConfigError(f"PODIUM_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    cls = CONFIGS[env]
+    settings = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
+    for name in ("SECRET_KEY", "REDIS_URL"):
+        if environ.get(name):
+            settings[name] = environ[name]
+    if environ.get("DATABASE_URL") and env != "testing":
+        settings["SQLALCHEMY_DATABASE_URI"] = environ["DATABASE_URL"]
+    settings.update(overrides)
+    settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(settings["SQLALCHEMY_DATABASE_URI"])
+    if env == "production" and not settings.get("SECRET_KEY"):
+        raise ConfigError("SECRET_KEY must be set when PODIUM_ENV=production")
+    return settings

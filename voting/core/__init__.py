@@ -1,0 +1,24 @@
+"""Site-wide pieces: the home page, health check, error pages, template helpers."""
+from voting.core.errors import register_error_handlers
+from voting.core.routes import bp
+from voting.core.templating import register_template_helpers
+
+
+def register_core(app):
+    """Attach the core blueprint, error pages, security headers and template helpers."""
+    app.register_blueprint(bp)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    app.after_request(_security_headers)
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+    )
+    return response

@@ -1,0 +1,135 @@
+"""Events (summits), their tracks, and who runs them."""
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from voting.db_types import UTCDateTime, utcnow
+from voting.enums import DEFAULT_VOTE_WEIGHTS, VoteChoice, WindowState
+from voting.extensions import db
+
+WINDOWS = ("cfp", "voting", "review")
+
+
+def _window_order(name):
+    return CheckConstraint(
+        f"{name}_opens_at IS NULL OR {name}_closes_at IS NULL OR {name}_closes_at > {name}_opens_at",
+        name=f"{name}_window_order",
+    )
+
+
+class Event(db.Model):
+    """A summit with its call for proposals, community voting and review windows."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="dates_order"),
+        CheckConstraint("max_proposals_per_speaker >= 1", name="proposal_limit_positive"),
+        CheckConstraint("max_speakers_per_proposal >= 1", name="speaker_limit_positive"),
+        *(_window_order(name) for name in WINDOWS),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    cfp_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cfp_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voting_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voting_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    max_proposals_per_speaker: Mapped[int] = mapped_column(default=3)
+    max_speakers_per_proposal: Mapped[int] = mapped_column(default=4)
+    weight_love: Mapped[int] = mapped_column(default=DEFAULT_VOTE_WEIGHTS[VoteChoice.LOVE])
+    weight_try: Mapped[int] = mapped_column(default=DEFAULT_VOTE_WEIGHTS[VoteChoice.TRY])
+    weight_might: Mapped[int] = mapped_column(default=DEFAULT_VOTE_WEIGHTS[VoteChoice.MIGHT])
+    weight_not: Mapped[int] = mapped_column(default=DEFAULT_VOTE_WEIGHTS[VoteChoice.NOT])
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    tracks: Mapped[list["Track"]] = relationship(
+        back_populates="event", order_by="Track.position", cascade="all, delete-orphan"
+    )
+    organisers: Mapped[list["Organiser"]] = relationship(back_populates="event", cascade="all, delete-orphan")
+
+    def window(self, name):
+        """The (opens, closes) pair of the 'cfp', 'voting' or 'review' window."""
+        return getattr(self, f"{name}_opens_at"), getattr(self, f"{name}_closes_at")
+
+    def window_state(self, name, now=None):
+        """Whether the named window is not set, not yet open, open or closed at `now`."""
+        opens, closes = self.window(name)
+        if opens is None or closes is None:
+            return WindowState.NOT_SET
+        now = now or utcnow()
+        if now < opens:
+            return WindowState.NOT_YET_OPEN
+        return WindowState.OPEN if now < closes else WindowState.CLOSED
+
+    def vote_weights(self):
+        """The score each vote choice counts for in this event."""
+        return {choice: getattr(self, f"weight_{choice.value}") for choice in VoteChoice}
+
+    def __repr__(self):
+        return f"<Event {self.slug}>"
+
+
+class Track(db.Model):
+    """A category of an event with its own chairs and a number of sessions to fill."""
+
+    __tablename__ = "tracks"
+    __table_args__ = (
+        UniqueConstraint("event_id", "slug"),
+        UniqueConstraint("event_id", "name"),
+        CheckConstraint("session_count >= 0", name="session_count_positive"),
+        CheckConstraint("alternate_count >= 0", name="alternate_count_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    slug: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    session_count: Mapped[int] = mapped_column(default=0)
+    alternate_count: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship(back_populates="tracks")
+    chairs: Mapped[list["TrackChair"]] = relationship(back_populates="track", cascade="all, delete-orphan")
+
+    def __repr__(self):
+        return f"<Track {self.slug}>"
+
+
+class Organiser(db.Model):
+    """A user who runs an event: can do everything for it."""
+
+    __tablename__ = "organisers"
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="organisers")
+    user: Mapped["User"] = relationship()  # noqa: F821
+
+
+class TrackChair(db.Model):
+    """A user who reviews and selects the proposals of one track."""
+
+    __tablename__ = "track_chairs"
+    __table_args__ = (UniqueConstraint("track_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    track_id: Mapped[int] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    track: Mapped[Track] = relationship(back_populates="chairs")
+    user: Mapped["User"] = relationship()  # noqa: F821
