@@ -12,8 +12,14 @@ run: $(VENV)/.runtime db
 	$(FLASK) demo --if-empty
 	PODIUM_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.dev
+OIDC := tests/support/oidc
+
+test: $(VENV)/.dev $(OIDC)/node_modules/.package-lock.json
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The test suite's OpenID Connect provider (Node's oidc-provider, pinned in its package-lock.json).
+$(OIDC)/node_modules/.package-lock.json: $(OIDC)/package-lock.json
+	cd $(OIDC) && npm ci --no-audit --no-fund
 
 db: $(VENV)/.runtime
 	$(FLASK) db upgrade

@@ -75,3 +75,22 @@ def client(app):
 def runner(app):
     """A runner for the app's CLI commands."""
     return app.test_cli_runner()
+
+
+def sign_in(client, user):
+    """Sign `user` in on `client` the way Flask-Login's session does, without a provider."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def login(client):
+    """`login(user)` signs the user in on the test client; returns the client."""
+    def _login(user):
+        from voting.extensions import db
+
+        db.session.commit()
+        sign_in(client, user)
+        return client
+    return _login

@@ -57,14 +57,19 @@ def _init_extensions(app):
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    login_manager.login_message = "Please sign in to see that page."
 
 
 def _register_blueprints(app):
+    from voting.api import bp as api_bp
+    from voting.auth import init_auth
     from voting.core import register_core
     from voting.events import bp as events_bp
 
     register_core(app)
+    init_auth(app)
     app.register_blueprint(events_bp)
+    app.register_blueprint(api_bp)
 
 
 def _register_cli(app):

@@ -2,6 +2,8 @@
 import os
 from pathlib import Path
 
+from flask import Config
+
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 ENVIRONMENTS = ("development", "testing", "production")
 
@@ -26,6 +28,8 @@ class BaseConfig:
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024
     DATABASE_CHECK_ON_START = True
+    PODIUM_DEV_LOGIN = False
+    PODIUM_ADMINS = ""  # comma-separated emails of site admins
 
 
 class DevelopmentConfig(BaseConfig):
@@ -33,6 +37,7 @@ class DevelopmentConfig(BaseConfig):
 
     PODIUM_ENV = "development"
     SECRET_KEY = "development-only-not-secret"
+    PODIUM_DEV_LOGIN = True
 
 
 class TestingConfig(BaseConfig):
@@ -68,8 +73,11 @@ def normalise_database_url(url):
     return url
 
 
-def load_config(overrides=None, environ=None):
-    """Build the settings dict for create_app from PODIUM_ENV, the environment and overrides."""
+TRUE_WORDS = ("1", "true", "yes", "on")
+
+
+def load_config(overrides=None, environ=None, instance_file=INSTANCE_DIR / "podium.cfg"):
+    """Build create_app's settings: class defaults, then the instance file, the environment, overrides."""
     environ = os.environ if environ is None else environ
     overrides = dict(overrides or {})
     env = overrides.get("PODIUM_ENV") or environ.get("PODIUM_ENV", "development")
@@ -77,13 +85,37 @@ def load_config(overrides=None, environ=None):
         raise ConfigError(f"PODIUM_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
     cls = CONFIGS[env]
     settings = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
-    for name in ("SECRET_KEY", "REDIS_URL"):
-        if environ.get(name):
-            settings[name] = environ[name]
-    if environ.get("DATABASE_URL") and env != "testing":
-        settings["SQLALCHEMY_DATABASE_URI"] = environ["DATABASE_URL"]
+    if env != "testing":
+        settings.update(_instance_settings(instance_file))
+        settings.update(_environment_settings(environ))
     settings.update(overrides)
     settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(settings["SQLALCHEMY_DATABASE_URI"])
-    if env == "production" and not settings.get("SECRET_KEY"):
-        raise ConfigError("SECRET_KEY must be set when PODIUM_ENV=production")
+    settings["PODIUM_DEV_LOGIN"] = str(settings["PODIUM_DEV_LOGIN"]).lower() in TRUE_WORDS
+    _refuse_unsafe(env, settings)
     return settings
+
+
+def _instance_settings(path):
+    config = Config(str(Path(path).parent))
+    if Path(path).is_file():
+        config.from_pyfile(str(path))
+    return dict(config)
+
+
+def _environment_settings(environ):
+    settings = {name: environ[name] for name in ("SECRET_KEY", "REDIS_URL") if environ.get(name)}
+    if environ.get("DATABASE_URL"):
+        settings["SQLALCHEMY_DATABASE_URI"] = environ["DATABASE_URL"]
+    for name, value in environ.items():
+        if name.startswith("PODIUM_OAUTH_") or name in ("PODIUM_DEV_LOGIN", "PODIUM_ADMINS"):
+            settings[name] = value
+    return settings
+
+
+def _refuse_unsafe(env, settings):
+    if env != "production":
+        return
+    if not settings.get("SECRET_KEY"):
+        raise ConfigError("SECRET_KEY must be set when PODIUM_ENV=production")
+    if settings["PODIUM_DEV_LOGIN"]:
+        raise ConfigError("PODIUM_DEV_LOGIN cannot be enabled when PODIUM_ENV=production")

@@ -1,12 +1,12 @@
 """Every model, imported in one place so the metadata (and Alembic) sees the whole schema."""
 from voting.auth.models import Identity, User
 from voting.community.models import Vote
-from voting.events.models import Event, Organiser, Track, TrackChair
+from voting.events.models import ActivityLog, Event, Organiser, RoleInvitation, Track, TrackChair
 from voting.proposals.models import Decision, Proposal, ProposalSpeaker, ProposalTag, SpeakerProfile
 from voting.review.models import Review
 from voting.schedule.models import Room, Slot
 
 __all__ = [
-    "Decision", "Event", "Identity", "Organiser", "Proposal", "ProposalSpeaker", "ProposalTag",
-    "Review", "Room", "Slot", "SpeakerProfile", "Track", "TrackChair", "User", "Vote",
+    "ActivityLog", "Decision", "Event", "Identity", "Organiser", "Proposal", "ProposalSpeaker", "ProposalTag",
+    "Review", "RoleInvitation", "Room", "Slot", "SpeakerProfile", "Track", "TrackChair", "User", "Vote",
 ]

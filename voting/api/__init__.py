@@ -1,1 +1,4 @@
-"""The api feature."""
+"""The read-only JSON API."""
+from voting.api.routes import bp
+
+__all__ = ["bp"]

@@ -1,6 +1,9 @@
 """Jinja filters and globals used across templates."""
 from zoneinfo import ZoneInfo
 
+from flask_wtf.csrf import generate_csrf
+
+from voting import permissions
 from voting.enums import WindowState
 
 
@@ -15,3 +18,6 @@ def register_template_helpers(app):
     """Make the helpers available to every template."""
     app.add_template_filter(local_time)
     app.add_template_global(WindowState)
+    app.add_template_global(generate_csrf, "csrf_token")
+    for name in ("is_admin", "can_create_event", "can_manage_event", "can_chair", "is_chair_in_event"):
+        app.add_template_global(getattr(permissions, name), name)

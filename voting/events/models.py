@@ -133,3 +133,41 @@ class TrackChair(db.Model):
 
     track: Mapped[Track] = relationship(back_populates="chairs")
     user: Mapped["User"] = relationship()  # noqa: F821
+
+
+class RoleInvitation(db.Model):
+    """A role promised to someone by email who has no account yet; granted at their first sign-in."""
+
+    __tablename__ = "role_invitations"
+    __table_args__ = (
+        UniqueConstraint("event_id", "track_id", "email"),
+        CheckConstraint("role IN ('organiser', 'track_chair')", name="role_known"),
+        CheckConstraint("(role = 'track_chair') = (track_id IS NOT NULL)", name="chair_has_track"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    track: Mapped[Track | None] = relationship()
+
+
+class ActivityLog(db.Model):
+    """One organiser action on an event: who did what, when. Append-only."""
+
+    __tablename__ = "activity_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(60))
+    details: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    user: Mapped["User | None"] = relationship()  # noqa: F821
