@@ -36,9 +36,15 @@ def backend(request):
 
 
 @pytest.fixture
-def app(backend):
+def app_config():
+    """Settings the `app` fixture adds; override with @pytest.mark.parametrize("app_config", [{...}])."""
+    return {}
+
+
+@pytest.fixture
+def app(backend, app_config):
     """An app with an empty schema, inside an app context."""
-    app = make_app(backend)
+    app = make_app(backend, **app_config)
     with app.app_context():
         _prepare_schema(backend)
         yield app

@@ -1,0 +1,101 @@
+"""Finding, creating and linking users from a provider's profile."""
+import pytest
+
+from tests.factories import make_event, make_track, make_user
+from voting.auth.services import IdentityTaken, Profile, link_identity, safe_next_path, sign_in
+from voting.extensions import db
+from voting.models import Identity, Organiser, RoleInvitation, TrackChair, User
+
+
+def profile(subject="s1", email="ann@example.test", verified=True, provider="idp", name="Ann"):
+    return Profile(provider=provider, subject=subject, email=email, email_verified=verified, name=name)
+
+
+def test_first_sign_in_creates_a_user_with_an_identity(app):
+    user = sign_in(profile=profile())
+    assert (user.name, user.email, user.email_verified) == ("Ann", "ann@example.test", True)
+    assert [(i.provider, i.subject) for i in user.identities] == [("idp", "s1")]
+
+
+def test_returning_identity_finds_the_same_user_even_if_email_changed(app):
+    first = sign_in(profile=profile())
+    again = sign_in(profile=profile(email="ann.new@example.test"))
+    assert again.id == first.id
+    assert db.session.query(User).count() == 1
+
+
+def test_verified_email_links_a_new_identity_to_the_existing_user(app):
+    existing = make_user(email="ann@example.test")
+    user = sign_in(profile=profile(provider="github", subject="99", email="ANN@example.test"))
+    assert user.id == existing.id
+    assert {i.provider for i in user.identities} == {"github"}
+
+
+def test_unverified_email_never_links_nor_takes_the_address(app):
+    existing = make_user(email="ann@example.test")
+    user = sign_in(profile=profile(verified=False))
+    assert user.id != existing.id
+    assert user.email is None
+    assert existing.identities == []
+
+
+def test_unverified_new_address_is_kept_but_not_marked_verified(app):
+    user = sign_in(profile=profile(email="new@example.test", verified=False))
+    assert user.email == "new@example.test" and not user.email_verified
+
+
+def test_link_identity_adds_a_provider_to_a_signed_in_user(app):
+    user = sign_in(profile=profile())
+    link_identity(user=user, profile=profile(provider="github", subject="gh-1", email="other@example.test"))
+    assert {i.provider for i in user.identities} == {"idp", "github"}
+
+
+def test_link_identity_refuses_an_identity_of_another_user(app):
+    sign_in(profile=profile(subject="taken", email="x@example.test"))
+    me = sign_in(profile=profile(subject="mine", email="me@example.test"))
+    with pytest.raises(IdentityTaken):
+        link_identity(user=me, profile=profile(subject="taken"))
+    assert db.session.query(Identity).filter_by(user_id=me.id).count() == 1
+
+
+def test_invitations_become_roles_at_first_verified_sign_in(app):
+    event = make_event()
+    track = make_track(event=event)
+    db.session.add_all([
+        RoleInvitation(event=event, email="ann@example.test", role="organiser"),
+        RoleInvitation(event=event, track=track, email="ann@example.test", role="track_chair"),
+    ])
+    user = sign_in(profile=profile())
+    assert db.session.query(Organiser).filter_by(user_id=user.id, event_id=event.id).count() == 1
+    assert db.session.query(TrackChair).filter_by(user_id=user.id, track_id=track.id).count() == 1
+    assert db.session.query(RoleInvitation).count() == 0
+
+
+def test_invitations_wait_while_the_email_is_unverified(app):
+    event = make_event()
+    db.session.add(RoleInvitation(event=event, email="ann@example.test", role="organiser"))
+    sign_in(profile=profile(verified=False))
+    assert db.session.query(Organiser).count() == 0
+    assert db.session.query(RoleInvitation).count() == 1
+
+
+def test_admins_named_in_configuration_become_admins_on_verified_sign_in(app):
+    app.config["PODIUM_ADMINS"] = "boss@example.test, other@example.test"
+    assert sign_in(profile=profile(subject="b", email="Boss@example.test")).is_admin
+    assert not sign_in(profile=profile(subject="c", email="nobody@example.test")).is_admin
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("/events/x?tab=1", "/events/x?tab=1"),
+    ("/", "/"),
+    ("https://evil.example/", None),
+    ("//evil.example/x", None),
+    ("/\\evil.example", None),
+    ("javascript:alert(1)", None),
+    ("http:/evil.example", None),
+    ("/\tevil", None),
+    ("", None),
+    (None, None),
+])
+def test_safe_next_path_allows_only_paths_on_this_site(target, expected):
+    assert safe_next_path(target) == expected
