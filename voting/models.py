@@ -2,11 +2,15 @@
 from voting.auth.models import Identity, User
 from voting.community.models import Vote
 from voting.events.models import ActivityLog, Event, Organiser, RoleInvitation, Track, TrackChair
-from voting.proposals.models import Decision, Proposal, ProposalSpeaker, ProposalTag, SpeakerProfile
+from voting.mail.models import OutboxMail
+from voting.proposals.models import (
+    Decision, Proposal, ProposalRevision, ProposalSpeaker, ProposalTag, SpeakerProfile,
+)
 from voting.review.models import Review
 from voting.schedule.models import Room, Slot
 
 __all__ = [
-    "ActivityLog", "Decision", "Event", "Identity", "Organiser", "Proposal", "ProposalSpeaker", "ProposalTag",
-    "Review", "RoleInvitation", "Room", "Slot", "SpeakerProfile", "Track", "TrackChair", "User", "Vote",
+    "ActivityLog", "Decision", "Event", "Identity", "Organiser", "OutboxMail", "Proposal",
+    "ProposalRevision", "ProposalSpeaker", "ProposalTag", "Review", "RoleInvitation", "Room", "Slot",
+    "SpeakerProfile", "Track", "TrackChair", "User", "Vote",
 ]

@@ -1,7 +1,7 @@
 """Proposals, their speakers and tags, and the audit trail of their states."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voting.db_types import UTCDateTime, enum_column, utcnow
@@ -68,6 +68,9 @@ class Proposal(db.Model):
     decisions: Mapped[list["Decision"]] = relationship(
         back_populates="proposal", order_by="Decision.id", cascade="all, delete-orphan"
     )
+    revisions: Mapped[list["ProposalRevision"]] = relationship(
+        back_populates="proposal", order_by="ProposalRevision.number", cascade="all, delete-orphan"
+    )
 
     @property
     def speaker_users(self):
@@ -83,24 +86,50 @@ class Proposal(db.Model):
 
 
 class ProposalSpeaker(db.Model):
-    """A speaker of a proposal, in order: position 0 is the submitter."""
+    """A speaker of a proposal, in order: position 0 is the submitter.
+
+    A co-speaker invited by email is a row with status 'invited' and the invited address; the user
+    is set when they accept from the invitation link after signing in.
+    """
 
     __tablename__ = "proposal_speakers"
     __table_args__ = (
         UniqueConstraint("proposal_id", "user_id"),
+        UniqueConstraint("proposal_id", "invited_email"),
         CheckConstraint("position >= 0", name="position_positive"),
+        CheckConstraint("status = 'invited' OR user_id IS NOT NULL", name="confirmed_has_user"),
+        CheckConstraint("user_id IS NOT NULL OR invited_email IS NOT NULL", name="someone"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    invited_email: Mapped[str | None] = mapped_column(String(320))
     position: Mapped[int] = mapped_column(default=0)
     status: Mapped[SpeakerStatus] = mapped_column(
         enum_column(SpeakerStatus, "speaker_status"), default=SpeakerStatus.CONFIRMED
     )
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     proposal: Mapped[Proposal] = relationship(back_populates="speakers")
     user: Mapped["User"] = relationship()  # noqa: F821
+
+
+class ProposalRevision(db.Model):
+    """A snapshot of a proposal's content after an edit once submitted; chairs see the history."""
+
+    __tablename__ = "proposal_revisions"
+    __table_args__ = (UniqueConstraint("proposal_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    content: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="revisions")
+    author: Mapped["User | None"] = relationship()  # noqa: F821
 
 
 class ProposalTag(db.Model):
