@@ -80,7 +80,10 @@ def make_votes(rng, proposals, emails, now):
 
 
 def make_reviews(rng, proposals, chairs, now):
-    """Review rows as (chair email, proposal index, score 1-5, comment, created_at); decided ones all reviewed."""
+    """Review rows as (chair email, proposal index, score 1-5, comment, created_at).
+
+    Proposals already decided were reviewed by all their track's chairs; open ones by some.
+    """
     review_opens, _ = window(now, "review")
     rows = []
     for index, proposal in enumerate(proposals):

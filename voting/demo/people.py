@@ -17,6 +17,11 @@ FIXED_USERS = [(SPEAKER, "Dana Speaker"), (VOTER, "Victor Voter"), (CHAIR, "Chri
                (ORGANISER, "Olivia Organiser")]
 
 RELEASES = "Folsom Grizzly Havana Icehouse Juno Kilo Liberty Mitaka Newton Ocata Pike Queens Rocky".split()
+SOURCE_BIOS = {
+    "summit-2013-wiki": "{name} proposed “{title}” for the OpenStack Summit in Hong Kong, 2013.",
+    "design-summit-2012": "{name} led the “{title}” session at the OpenStack Design Summit, April 2012.",
+    "summit-2015-sched": "{name} spoke on “{title}” at the OpenStack Summit in Tokyo, 2015.",
+}
 BIO_EXTRAS = [
     "{first} organises the local OpenStack meetup and likes to keep demos live.",
     "{first} is a core reviewer and a regular speaker at community events.",
@@ -67,7 +72,7 @@ def make_people(rng, seed_talks, now):
         people.add(name, email, role="fixed")
     for talk in seed_talks:
         for speaker in talk["speakers"]:
-            people.add(speaker["name"], role="seed", seed=speaker)
+            people.add(speaker["name"], role="seed", seed=speaker, seed_talk=talk)
     while len(people.people) < len(FIXED_USERS) + COMMUNITY_SIZE:
         people.add(f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}", role="community")
     for index, person in enumerate(p for p in people.people if p["role"] == "community"):
@@ -80,12 +85,15 @@ def make_people(rng, seed_talks, now):
 
 
 def make_profile(rng, person):
-    """A speaker profile: the seed's own words where there are some, generated otherwise."""
-    seed = person.get("seed") or {}
-    first = person["name"].split()[0]
-    job = seed.get("job_title") or rng.choice(JOB_TITLES)
-    company = seed.get("company") or rng.choice(COMPANIES)
-    bio = seed.get("bio") or make_bio(rng, first, job, company)
+    """A speaker profile: a real speaker's own words only, a generated member's made up."""
+    if person["role"] == "seed":
+        seed = person["seed"]
+        job, company = seed.get("job_title", ""), seed.get("company", "")
+        bio = seed.get("bio") or SOURCE_BIOS[person["seed_talk"]["source"]].format(
+            name=person["name"], title=person["seed_talk"]["title"])
+    else:
+        job, company = rng.choice(JOB_TITLES), rng.choice(COMPANIES)
+        bio = make_bio(rng, person["name"].split()[0], job, company)
     handle = email_local_part(person["name"]).replace(".", "")
     links = [f"https://blog.example.org/{handle}", f"https://git.example.org/{handle}"]
     return {"display_name": person["name"], "job_title": job, "company": company, "bio": bio,

@@ -14,12 +14,13 @@ from voting.enums import Format, Level, ProposalState, SpeakerStatus
 SEED_FILE = Path(__file__).with_name("seed_talks.json")
 PER_TRACK = 50
 MAX_PER_SPEAKER = 3
-SLUG_MAX = 120
+SLUG_MAX = 100
 FORMAT_WEIGHTS = {Format.TALK: 72, Format.PANEL: 8, Format.WORKSHOP: 10, Format.LIGHTNING: 10}
 LEVEL_WEIGHTS = {Level.BEGINNER: 25, Level.INTERMEDIATE: 50, Level.ADVANCED: 25}
 CO_SPEAKER_WEIGHTS = {0: 70, 1: 22, 2: 8}
 INVITED_SHARE = 0.15
 ALL_PROJECTS = [name for names in PROJECTS.values() for name in names]
+TRACK_TAGS = {t["slug"]: t["tag"] for t in TRACKS}
 PROPER_WORDS = {w for name in ALL_PROJECTS for w in name.split()} | {"Kubernetes", "OpenStack", "Python"}
 
 # The well-known speaker's three proposals: (track, format, state, co-speaker status or None).
@@ -39,7 +40,7 @@ def slugify(text):
     """'Ceilometer+Heat=Alarming' -> 'ceilometer-heat-alarming', at most SLUG_MAX characters."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:SLUG_MAX].rstrip("-") or "talk"
+    return slug[:SLUG_MAX].rstrip("-") or "proposal"
 
 
 def lower_phrase(phrase):
@@ -116,9 +117,8 @@ def seed_proposal(rng, talk, people):
     speakers = [{"email": people.by_name[s["name"]]["email"], "status": SpeakerStatus.CONFIRMED}
                 for s in talk["speakers"]]
     text = f"{talk['title']} {talk['abstract']} {talk['description']}".lower()
-    tags = [p.lower() for p in ALL_PROJECTS if re.search(rf"\b{re.escape(p.lower())}\b", text)][:3]
-    if len(tags) < 2:
-        tags.append(rng.choice(TAGS))
+    words = [p.lower() for p in ALL_PROJECTS] + TAGS
+    tags = [w for w in words if re.search(rf"\b{re.escape(w)}\b", text)][:3] or [TRACK_TAGS[talk["track"]]]
     return {
         "title": talk["title"], "track": talk["track"], "abstract": talk["abstract"],
         "description": talk["description"], "outcomes": talk["learning_outcomes"],

@@ -6,27 +6,31 @@ from voting.demo.people import ORGANISER
 from voting.demo.vocab import DECISION_REASONS
 from voting.enums import ProposalState
 
-DRAFT_SHARE, WITHDRAWN_SHARE = 0.05, 0.03
+DRAFT_SHARE, WITHDRAWN_SHARE = 0.09, 0.05
 ACCEPTED, ALTERNATES, REJECTED = 6, 3, 4
 WITHDRAW_REASONS = ["Travel budget not approved.", "Merged into a co-speaker's proposal.",
                     "Speaker changed jobs.", ""]
 
 
 def assign_states(rng, proposals):
-    """Mostly submitted, some drafts, a few withdrawn, and a handful already decided by the organiser."""
+    """Mostly submitted, some drafts, a few withdrawn, and a handful already decided by the organiser.
+
+    Real seed talks are never drafts, withdrawn or rejected: no invented setbacks for real people.
+    """
     for proposal in proposals:
         if "state" not in proposal:
+            proposal["state"] = ProposalState.SUBMITTED
             draw = rng.random()
-            proposal["state"] = (ProposalState.DRAFT if draw < DRAFT_SHARE
-                                 else ProposalState.WITHDRAWN if draw < DRAFT_SHARE + WITHDRAWN_SHARE
-                                 else ProposalState.SUBMITTED)
+            if proposal["origin"] == "generated" and draw < DRAFT_SHARE + WITHDRAWN_SHARE:
+                proposal["state"] = ProposalState.DRAFT if draw < DRAFT_SHARE else ProposalState.WITHDRAWN
     open_ones = [p for p in proposals if p["state"] == ProposalState.SUBMITTED and not p.get("fixed")]
     by_quality = sorted(open_ones, key=lambda p: p["quality"], reverse=True)
     for proposal in by_quality[:ACCEPTED]:
         proposal["state"] = ProposalState.ACCEPTED
     for proposal in by_quality[ACCEPTED:ACCEPTED + ALTERNATES]:
         proposal["state"] = ProposalState.ALTERNATE
-    for proposal in by_quality[-REJECTED:]:
+    rejectable = [p for p in reversed(by_quality) if p["origin"] == "generated"]
+    for proposal in rejectable[:REJECTED]:
         proposal["state"] = ProposalState.REJECTED
 
 

@@ -1,22 +1,28 @@
 """The words the demo data is made of: tracks, rooms, people, projects, topics and phrases."""
 
 TRACKS = [
-    {"slug": "cloud-infrastructure", "name": "Cloud Infrastructure", "sessions": 12, "alternates": 4,
+    {"slug": "cloud-infrastructure", "name": "Cloud Infrastructure", "tag": "compute",
+     "sessions": 12, "alternates": 4,
      "description": "Compute, bare metal, identity and the control plane: Nova, Ironic, Keystone, Placement "
                     "and the architecture of clouds large and small."},
-    {"slug": "networking", "name": "Networking", "sessions": 10, "alternates": 3,
+    {"slug": "networking", "name": "Networking", "tag": "networking",
+     "sessions": 10, "alternates": 3,
      "description": "Neutron, OVN, load balancing, DNS and everything that moves packets between workloads, "
                     "from SDN controllers to SR-IOV and NFV."},
-    {"slug": "storage", "name": "Storage", "sessions": 10, "alternates": 3,
+    {"slug": "storage", "name": "Storage", "tag": "storage",
+     "sessions": 10, "alternates": 3,
      "description": "Block, object, file and image services: Cinder, Swift, Manila, Glance and the backends "
                     "behind them, Ceph first among them."},
-    {"slug": "operations-day-2", "name": "Operations & Day 2", "sessions": 12, "alternates": 4,
+    {"slug": "operations-day-2", "name": "Operations & Day 2", "tag": "operations",
+     "sessions": 12, "alternates": 4,
      "description": "Running OpenStack in production: deployment tooling, upgrades, monitoring, high "
                     "availability, capacity planning and the stories of the people on call."},
-    {"slug": "developer-tools-ci", "name": "Developer Tools & CI", "sessions": 8, "alternates": 3,
+    {"slug": "developer-tools-ci", "name": "Developer Tools & CI", "tag": "developer tools",
+     "sessions": 8, "alternates": 3,
      "description": "How OpenStack is built and tested: Zuul, DevStack, Tempest, Oslo libraries, release "
                     "management, documentation and the contributor experience."},
-    {"slug": "containers-kubernetes", "name": "Containers & Kubernetes", "sessions": 10, "alternates": 3,
+    {"slug": "containers-kubernetes", "name": "Containers & Kubernetes", "tag": "containers",
+     "sessions": 10, "alternates": 3,
      "description": "Containers on and under OpenStack: Magnum, Zun, Kuryr, Kata Containers, Kubernetes "
                     "on bare metal and platforms built on top."},
 ]
@@ -87,7 +93,8 @@ TOPICS = {
     "developer-tools-ci": [
         "Gating at Scale", "Speculative Merging", "Reproducible Test Environments", "Flaky Test Hunting",
         "Release Automation", "API Reference Docs", "Python Packaging", "Upgrade Testing",
-        "Mentoring New Contributors", "Code Review Culture", "Third-Party CI", "Performance Regression Tests"],
+        "Mentoring New Contributors", "Code Review Culture", "Third-Party CI",
+        "Performance Regression Tests"],
     "containers-kubernetes": [
         "Kubernetes on Bare Metal", "Cluster Autoscaling", "Container Networking", "Persistent Volumes",
         "Secure Container Runtimes", "Multi-Tenant Clusters", "GitOps Deployments", "Cluster API",
@@ -100,7 +107,8 @@ TITLE_TEMPLATES = {
     "talk": [
         "{project} in Production: {topic}", "Lessons Learned Running {project} at {scale}",
         "Deep Dive: {topic} with {project}", "{topic}: What We Learned at {company}",
-        "Scaling {project} to {scale}", "Beyond the Basics: {topic}", "{project} and {project2}: Better Together",
+        "Scaling {project} to {scale}", "Beyond the Basics: {topic}",
+        "{project} and {project2}: Better Together",
         "Demystifying {topic}", "{topic} the Hard Way", "From Zero to {topic} with {project}",
         "What's New in {project}: {topic}", "How {company} Does {topic}", "{topic}: A Case Study",
     ],
