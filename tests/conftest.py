@@ -7,6 +7,8 @@ every table is emptied after each test.
 import os
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from voting import create_app
@@ -23,10 +25,27 @@ def database_url(backend):
     return "sqlite://" if backend == "sqlite" else normalise_database_url(POSTGRES_URL)
 
 
+class PodiumTestClient(FlaskClient):
+    """A client whose every request starts afresh although the test keeps an app context open.
+
+    Requests share the test's app context, so without this Flask-Login's user cached in `g`
+    and objects loaded by earlier requests would leak into the next request.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.pop("_login_user", None)
+            db.session.flush()
+            db.session.expire_all()
+        return super().open(*args, **kwargs)
+
+
 def make_app(backend, **overrides):
     """A testing app on the given backend."""
-    return create_app({"PODIUM_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url(backend),
-                       "WTF_CSRF_ENABLED": False, **overrides})
+    app = create_app({"PODIUM_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url(backend),
+                      "WTF_CSRF_ENABLED": False, **overrides})
+    app.test_client_class = PodiumTestClient
+    return app
 
 
 @pytest.fixture(params=BACKENDS)

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from voting.db_types import utcnow
 from voting.enums import ProposalState
 from voting.extensions import db
-from voting.models import Event, Proposal, ProposalSpeaker, Track, User
+from voting.models import Event, Organiser, Proposal, ProposalSpeaker, Track, TrackChair, User
 
 _counter = itertools.count(1)
 
@@ -42,6 +42,20 @@ def make_track(event=None, **fields):
     event = event or make_event()
     return _add(Track(**{"event": event, "name": f"Track {n}", "slug": f"track-{n}", "session_count": 5,
                          **fields}))
+
+
+def make_organiser(event, user=None):
+    """The user (or a new one) as an organiser of the event; returns the user."""
+    user = user or make_user()
+    _add(Organiser(event=event, user=user))
+    return user
+
+
+def make_chair(track, user=None):
+    """The user (or a new one) as a chair of the track; returns the user."""
+    user = user or make_user()
+    _add(TrackChair(track=track, user=user))
+    return user
 
 
 def make_proposal(track=None, speaker=None, **fields):

@@ -65,17 +65,23 @@ def _register_blueprints(app):
     from voting.auth import init_auth
     from voting.core import register_core
     from voting.events import bp as events_bp
+    from voting.proposals import bp as proposals_bp
+    from voting.mail.routes import bp as mail_bp
 
     register_core(app)
     init_auth(app)
     app.register_blueprint(events_bp)
+    app.register_blueprint(proposals_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(mail_bp)
 
 
 def _register_cli(app):
     from voting.demo import demo_command
+    from voting.mail.cli import mail_cli
 
     app.cli.add_command(demo_command)
+    app.cli.add_command(mail_cli)
 
 
 def check_database(app):

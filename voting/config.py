@@ -30,6 +30,19 @@ class BaseConfig:
     DATABASE_CHECK_ON_START = True
     PODIUM_DEV_LOGIN = False
     PODIUM_ADMINS = ""  # comma-separated emails of site admins
+    PODIUM_BASE_URL = "http://127.0.0.1:5000"  # for links in mails sent outside a request
+    MAIL_BACKEND = "smtp"  # "smtp": the worker sends; "outbox": mails are only kept, for the browser
+    MAIL_OUTBOX_VIEW = False
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS
+    MAIL_USE_SSL = False  # TLS from the first byte (usually port 465)
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "Podium <podium@localhost>"
+    MAIL_TIMEOUT = 10
+    MAIL_MAX_ATTEMPTS = 8
+    MAIL_LEASE_SECONDS = 600  # how long a worker's claim on a batch lasts
 
 
 class DevelopmentConfig(BaseConfig):
@@ -38,6 +51,8 @@ class DevelopmentConfig(BaseConfig):
     PODIUM_ENV = "development"
     SECRET_KEY = "development-only-not-secret"
     PODIUM_DEV_LOGIN = True
+    MAIL_BACKEND = "outbox"
+    MAIL_OUTBOX_VIEW = True
 
 
 class TestingConfig(BaseConfig):
@@ -74,6 +89,9 @@ def normalise_database_url(url):
 
 
 TRUE_WORDS = ("1", "true", "yes", "on")
+MAIL_TEXT = ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER")
+MAIL_NUMBERS = ("MAIL_PORT", "MAIL_TIMEOUT", "MAIL_MAX_ATTEMPTS", "MAIL_LEASE_SECONDS")
+MAIL_FLAGS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_OUTBOX_VIEW")
 
 
 def load_config(overrides=None, environ=None, instance_file=INSTANCE_DIR / "podium.cfg"):
@@ -92,6 +110,7 @@ def load_config(overrides=None, environ=None, instance_file=INSTANCE_DIR / "podi
     settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(settings["SQLALCHEMY_DATABASE_URI"])
     settings["PODIUM_DEV_LOGIN"] = str(settings["PODIUM_DEV_LOGIN"]).lower() in TRUE_WORDS
     _refuse_unsafe(env, settings)
+    _check_mail(settings)
     return settings
 
 
@@ -107,9 +126,29 @@ def _environment_settings(environ):
     if environ.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URI"] = environ["DATABASE_URL"]
     for name, value in environ.items():
-        if name.startswith("PODIUM_OAUTH_") or name in ("PODIUM_DEV_LOGIN", "PODIUM_ADMINS"):
+        if name.startswith("PODIUM_OAUTH_") or name in ("PODIUM_DEV_LOGIN", "PODIUM_ADMINS", "PODIUM_BASE_URL"):
             settings[name] = value
+    settings.update(_mail_settings(environ))
     return settings
+
+
+def _mail_settings(environ):
+    settings = {name: environ[name] for name in MAIL_TEXT if environ.get(name)}
+    settings.update({name: environ[name].lower() in TRUE_WORDS for name in MAIL_FLAGS if environ.get(name)})
+    for name in MAIL_NUMBERS:
+        if environ.get(name):
+            try:
+                settings[name] = int(environ[name])
+            except ValueError:
+                raise ConfigError(f"{name} must be a whole number, not {environ[name]!r}") from None
+    return settings
+
+
+def _check_mail(settings):
+    if settings["MAIL_BACKEND"] not in ("smtp", "outbox"):
+        raise ConfigError(f"MAIL_BACKEND must be smtp or outbox, not {settings['MAIL_BACKEND']!r}")
+    if settings["MAIL_USE_TLS"] and settings["MAIL_USE_SSL"]:
+        raise ConfigError("MAIL_USE_TLS (STARTTLS) and MAIL_USE_SSL cannot both be on")
 
 
 def _refuse_unsafe(env, settings):

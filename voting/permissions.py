@@ -1,6 +1,7 @@
 """Who may do what: named predicates used by routes and templates alike."""
 from sqlalchemy import exists, select
 
+from voting.enums import ProposalState, SpeakerStatus, WindowState
 from voting.events.models import Organiser, Track, TrackChair
 from voting.extensions import db
 
@@ -45,3 +46,27 @@ def is_chair_in_event(user, event):
 
 def _exists(*conditions):
     return bool(db.session.scalar(select(exists().where(*conditions))))
+
+
+def is_speaker(user, proposal):
+    """A confirmed speaker of the proposal."""
+    return is_signed_in(user) and any(
+        s.user_id == user.id and s.status == SpeakerStatus.CONFIRMED for s in proposal.speakers
+    )
+
+
+def is_submitter(user, proposal):
+    """The speaker who submitted the proposal (who manages its co-speakers)."""
+    return is_signed_in(user) and bool(proposal.speakers) and proposal.speakers[0].user_id == user.id
+
+
+def can_view_proposal(user, proposal):
+    """Speakers always; chairs and organisers once submitted; everyone once voting has opened."""
+    if is_speaker(user, proposal) or (proposal.state != ProposalState.DRAFT
+                                      and can_manage_event(user, proposal.event)):
+        return True
+    if proposal.state in (ProposalState.DRAFT, ProposalState.WITHDRAWN):
+        return False
+    if can_chair(user, proposal.track):
+        return True
+    return proposal.event.window_state("voting") in (WindowState.OPEN, WindowState.CLOSED)

@@ -87,6 +87,7 @@ class OIDCProvider:
         self.discovery_url = self.issuer + "/.well-known/openid-configuration"
         self._proc: subprocess.Popen | None = None
         self._stderr = None
+        self._drain: threading.Thread | None = None
 
     # -- process lifecycle -------------------------------------------------
 
@@ -113,7 +114,8 @@ class OIDCProvider:
                 lines.put(line.rstrip("\n"))
             lines.put(None)
 
-        threading.Thread(target=drain, args=(self._proc.stdout,), daemon=True).start()
+        self._drain = threading.Thread(target=drain, args=(self._proc.stdout,), daemon=True)
+        self._drain.start()
         deadline = time.monotonic() + self.startup_timeout
         while True:
             try:
@@ -130,9 +132,9 @@ class OIDCProvider:
                 self._fail(f"exited with code {code}")
 
     def _fail(self, reason: str):
-        self.stop()
         self._stderr.seek(0)
         stderr = self._stderr.read().strip()
+        self.stop()
         raise RuntimeError(f"OIDC test provider {reason}; stderr:\n{stderr}")
 
     def stop(self) -> None:
@@ -144,6 +146,13 @@ class OIDCProvider:
             except subprocess.TimeoutExpired:
                 self._proc.kill()
                 self._proc.wait()
+        # Close the pipe (once drained to EOF) and the stderr file: unclosed ones are ResourceWarnings.
+        if self._drain:
+            self._drain.join(5)
+        if self._proc and self._proc.stdout:
+            self._proc.stdout.close()
+        if self._stderr:
+            self._stderr.close()
 
     def __enter__(self) -> "OIDCProvider":
         return self.start()

@@ -23,10 +23,22 @@ def start_sign_in(provider):
 def finish_sign_in(provider):
     """Check the callback, exchange the code, and return (user, linked?)."""
     client = oauth.create_client(provider.name)
-    token = client.authorize_access_token()  # checks state, the ID token's signature, iss, aud, exp, nonce
+    # checks state, the ID token's signature, iss, aud, exp, nonce
+    token = client.authorize_access_token(**_id_token_checks(provider, client))
     profile = fetch_profile(provider, client, token)
     link_to = session.pop("podium_link", None)
     if link_to is not None and current_user.is_authenticated and current_user.id == link_to:
         link_identity(user=current_user, profile=profile)
         return current_user, True
     return sign_in(profile=profile), False
+
+
+def _id_token_checks(provider, client):
+    """The ID token must name this client in `aud` and come from the issuer (authlib checks only iss)."""
+    if provider.kind != "oidc":
+        return {}
+    options = {"aud": {"essential": True, "values": [client.client_id]}}
+    issuer = client.load_server_metadata().get("issuer")
+    if issuer:
+        options["iss"] = {"essential": True, "values": [issuer]}
+    return {"claims_options": options}

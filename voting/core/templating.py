@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 from flask_wtf.csrf import generate_csrf
 
 from voting import permissions
+from voting.core.markdown import render_markdown
 from voting.enums import WindowState
 
 
@@ -17,7 +18,9 @@ def local_time(value, tz_name="UTC", fmt="%a %d %b %Y, %H:%M %Z"):
 def register_template_helpers(app):
     """Make the helpers available to every template."""
     app.add_template_filter(local_time)
+    app.add_template_filter(render_markdown, "markdown")
     app.add_template_global(WindowState)
     app.add_template_global(generate_csrf, "csrf_token")
-    for name in ("is_admin", "can_create_event", "can_manage_event", "can_chair", "is_chair_in_event"):
+    for name in ("is_admin", "can_create_event", "can_manage_event", "can_chair", "is_chair_in_event",
+                 "is_speaker", "is_submitter", "can_view_proposal"):
         app.add_template_global(getattr(permissions, name), name)
