@@ -66,12 +66,14 @@ def _register_blueprints(app):
     from voting.core import register_core
     from voting.events import bp as events_bp
     from voting.proposals import bp as proposals_bp
+    from voting.proposals.admin import bp as proposal_admin_bp
     from voting.mail.routes import bp as mail_bp
 
     register_core(app)
     init_auth(app)
     app.register_blueprint(events_bp)
     app.register_blueprint(proposals_bp)
+    app.register_blueprint(proposal_admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(mail_bp)
 

@@ -2,9 +2,20 @@
 
 
 class RuleViolation(Exception):
-    """A business rule refused a change; `field` names the form field it concerns, if any."""
+    """A business rule refused a change.
 
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+    `errors` maps form field names (None: the whole form) to messages; the common case of one
+    message is RuleViolation("message", field="title").
+    """
+
+    def __init__(self, message=None, field=None, *, errors=None):
+        self.errors = dict(errors) if errors else {field: message}
+        super().__init__(" ".join(self.errors.values()))
+
+    @property
+    def message(self):
+        return str(self)
+
+    @property
+    def field(self):
+        return next(iter(self.errors))

@@ -30,7 +30,7 @@ def upgrade():
     sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
     sa.Column('locked_until', sa.DateTime(), nullable=True),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
-    sa.CheckConstraint("status IN ('queued', 'sent', 'failed')", name=op.f('ck_outbox_status_known')),
+    sa.CheckConstraint("status IN ('queued', 'sent', 'shown', 'failed')", name=op.f('ck_outbox_status_known')),
     sa.CheckConstraint('attempts >= 0', name=op.f('ck_outbox_attempts_positive')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox'))
     )

@@ -49,7 +49,7 @@ def site(tmp_path_factory):
     config = {"PODIUM_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "WTF_CSRF_ENABLED": True}
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     redirect_uris = [f"{base}/auth/callback/{name}" for name in PROVIDERS]
-    with OIDCProvider(redirect_uris=redirect_uris, client_id=CLIENT_ID) as idp:
+    with server, OIDCProvider(redirect_uris=redirect_uris, client_id=CLIENT_ID) as idp:  # closed whatever happens
         for name, label in PROVIDERS.items():
             prefix = f"PODIUM_OAUTH_{name.upper()}_"
             config.update({prefix + "CLIENT_ID": idp.client_id, prefix + "CLIENT_SECRET": idp.client_secret,
@@ -62,7 +62,6 @@ def site(tmp_path_factory):
             yield SimpleNamespace(app=app, idp=idp, base=base)
         finally:
             server.shutdown()
-            server.server_close()
             thread.join(5)
             with app.app_context():
                 db.engine.dispose()
@@ -73,15 +72,6 @@ def browser(site):
     """A fresh browser: no app session, no provider session."""
     with Browser(site) as session:
         yield session
-
-
-@pytest.fixture
-def new_browser(site):
-    """`new_browser()` opens another fresh browser, closed after the test."""
-    sessions = []
-    yield lambda: sessions.append(Browser(site)) or sessions[-1]
-    for session in sessions:
-        session.close()
 
 
 def start(browser, provider="testidp", next=None):
@@ -136,12 +126,6 @@ def assert_refused(browser, resp, *words):
     assert me(browser).status_code == 401
 
 
-def db_query(site, statement):
-    """Every row of a select, read in the app's database."""
-    with site.app.app_context():
-        return db.session.execute(statement).all()
-
-
 def add_user(site, email):
     """Create a user directly in the database; its id."""
     with site.app.app_context():
@@ -153,8 +137,9 @@ def add_user(site, email):
 
 def identities(site, user_id):
     """(provider, subject) of a user's identities."""
-    rows = db_query(site, select(Identity.provider, Identity.subject).where(Identity.user_id == user_id))
-    return sorted(tuple(row) for row in rows)
+    with site.app.app_context():
+        rows = db.session.execute(select(Identity.provider, Identity.subject).where(Identity.user_id == user_id))
+        return sorted(tuple(row) for row in rows)
 
 
 def test_full_sign_in(site, browser):
@@ -175,15 +160,17 @@ def test_full_sign_in(site, browser):
     assert identities(site, body["id"]) == [("testidp", "alice")]
 
 
-def test_returning_user_is_found_by_subject(site, new_browser):
+def test_returning_user_is_found_by_subject(site):
     """A second sign-in maps to the same user, with no duplicate."""
     ids = []
     for _ in range(2):
-        browser = new_browser()
-        assert sign_in(browser, "erin").status_code == 302
-        ids.append(me(browser).json()["id"])
+        with Browser(site) as browser:
+            assert sign_in(browser, "erin").status_code == 302
+            ids.append(me(browser).json()["id"])
     assert ids[0] == ids[1]
-    assert db_query(site, select(func.count()).select_from(User).where(User.email == "erin@example.test")) == [(1,)]
+    with site.app.app_context():
+        assert db.session.scalar(select(func.count()).where(User.email == "erin@example.test")) == 1
+    assert identities(site, ids[0]) == [("testidp", "erin")]
 
 
 def test_state_mismatch_and_missing_state_are_refused(browser):
@@ -318,15 +305,16 @@ def test_link_second_provider_from_profile(site, browser):
     assert landing(browser, link(browser, "otheridp", "dave")) == f"{site.base}/auth/profile"
     page = browser.get("/auth/profile").text
     assert "Other IdP is now linked" in page and "Link Other IdP" not in page
+    assert "<td>testidp</td>" in page and "<td>otheridp</td>" in page
     assert me(browser).json()["id"] == dave
     assert identities(site, dave) == [("otheridp", "dave"), ("testidp", "dave")]
 
 
-def test_link_refuses_identity_of_another_user(site, browser, new_browser):
+def test_link_refuses_identity_of_another_user(site, browser):
     """An otheridp identity that belongs to someone else is not linked."""
-    owner = new_browser()
-    sign_in(owner, "kate", provider="otheridp")
-    kate = me(owner).json()["id"]
+    with Browser(site) as owner:
+        sign_in(owner, "kate", provider="otheridp")
+        kate = me(owner).json()["id"]
     sign_in(browser, "liam")
     liam = me(browser).json()["id"]
     forget_provider(browser)

@@ -119,3 +119,12 @@ def test_grant_admin_cli(app, runner):
     assert db.session.query(User).filter_by(email="ann@example.test").one().is_admin
     result = runner.invoke(args=["users", "grant-admin", "nobody@example.test"])
     assert result.exit_code != 0 and "no user has the email" in result.output
+
+
+@pytest.mark.parametrize("app_config", [{
+    "PODIUM_OAUTH_DOWN_CLIENT_ID": "id", "PODIUM_OAUTH_DOWN_CLIENT_SECRET": "s",
+    "PODIUM_OAUTH_DOWN_DISCOVERY_URL": "http://127.0.0.1:1/.well-known/openid-configuration"}])
+def test_an_unreachable_provider_is_a_clear_503(client):
+    response = client.get("/auth/login/down")
+    assert response.status_code == 503
+    assert "cannot be reached right now" in response.get_data(as_text=True)

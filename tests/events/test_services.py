@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from tests.factories import make_event, make_track, make_user
 from voting.events.models import ActivityLog, Organiser
+from voting.errors import RuleViolation
 from voting.events.services import (
-    ChangeRefused, create_event, create_track, list_activity, move_track, update_event, update_track,
+    create_event, create_track, list_activity, move_track, update_event, update_track,
 )
 from voting.extensions import db
 
@@ -29,7 +30,7 @@ def settings(**overrides):
 
 def refusal(change, **kwargs):
     """The errors of a change that must be refused."""
-    with pytest.raises(ChangeRefused) as caught:
+    with pytest.raises(RuleViolation) as caught:
         change(**kwargs)
     return caught.value.errors
 

@@ -18,6 +18,9 @@ def free_port():
         return sock.getsockname()[1]
 
 
+VALID_LOGIN = (b"podium", b"s3cret")
+
+
 class Inbox:
     """An aiosmtpd handler: keeps every message that arrives, refuses the addresses in `refused`."""
 
@@ -40,8 +43,7 @@ class Inbox:
 
 def check_password(server, session, envelope, mechanism, auth_data):
     """aiosmtpd authenticator: podium / s3cret and nobody else."""
-    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (b"podium", b"s3cret")
-    if ok:
+    if isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == VALID_LOGIN:
         return AuthResult(success=True, auth_data=auth_data)
     return AuthResult(success=False, handled=False, message="535 5.7.8 Authentication credentials invalid")
 

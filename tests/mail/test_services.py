@@ -151,7 +151,8 @@ def test_postgresql_claims_skip_rows_another_worker_has_locked(app, backend, smt
 
 
 def test_the_sender_logs_in_when_a_username_is_set(app, smtp_server):
-    app.config.update(MAIL_USERNAME="podium", MAIL_PASSWORD="s3cret", MAIL_DEFAULT_SENDER="Summit <cfp@summit.test>")
+    app.config.update(MAIL_USERNAME="podium", MAIL_PASSWORD="s3cret",
+                      MAIL_DEFAULT_SENDER="Summit <cfp@summit.test>")
     mail = queue()
     db.session.commit()
     assert send_due_mail()["sent"] == 1

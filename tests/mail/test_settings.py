@@ -20,7 +20,7 @@ def test_mail_settings_come_from_the_environment_with_their_types():
         "MAIL_USERNAME": "podium", "MAIL_PASSWORD": "pw", "MAIL_DEFAULT_SENDER": "CFP <cfp@example.org>",
         "MAIL_TIMEOUT": "20", "MAIL_MAX_ATTEMPTS": "5", "MAIL_OUTBOX_VIEW": "no",
     })
-    assert settings["MAIL_PORT"] == 587 and settings["MAIL_TIMEOUT"] == 20 and settings["MAIL_MAX_ATTEMPTS"] == 5
+    assert (settings["MAIL_PORT"], settings["MAIL_TIMEOUT"], settings["MAIL_MAX_ATTEMPTS"]) == (587, 20, 5)
     assert settings["MAIL_USE_TLS"] is True and settings["MAIL_USE_SSL"] is False
     assert settings["MAIL_OUTBOX_VIEW"] is False and settings["MAIL_BACKEND"] == "smtp"
     assert (settings["MAIL_SERVER"], settings["MAIL_USERNAME"], settings["MAIL_PASSWORD"]) == (

@@ -2,7 +2,7 @@
 from flask import request, url_for, redirect
 
 from voting.auth.models import User
-from voting.extensions import db, login_manager, oauth
+from voting.extensions import db, login_manager
 
 
 @login_manager.user_loader
@@ -27,7 +27,7 @@ def init_auth(app):
     from voting.auth.providers import register_providers
     from voting.auth.routes import bp
 
-    register_providers(app, oauth)
+    register_providers(app)
     app.register_blueprint(bp)
     if app.config["PODIUM_DEV_LOGIN"]:
         from voting.auth.dev import bp as dev_bp

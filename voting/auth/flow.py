@@ -6,8 +6,8 @@ from joserfc.errors import JoseError
 from requests import RequestException
 
 from voting.auth.profiles import SignInError, fetch_profile
+from voting.auth.providers import oauth_client
 from voting.auth.services import IdentityTaken, link_identity, sign_in
-from voting.extensions import oauth
 
 # Everything a provider (or someone posing as one) can make go wrong in the callback.
 SIGN_IN_ERRORS = (AuthlibBaseError, JoseError, RequestException, SignInError, IdentityTaken, ValueError, KeyError)
@@ -15,14 +15,14 @@ SIGN_IN_ERRORS = (AuthlibBaseError, JoseError, RequestException, SignInError, Id
 
 def start_sign_in(provider):
     """Redirect to the provider; authlib keeps state, nonce and the PKCE verifier in the session."""
-    client = oauth.create_client(provider.name)
+    client = oauth_client(provider.name)
     redirect_uri = url_for("auth.callback", name=provider.name, _external=True)
     return client.authorize_redirect(redirect_uri)
 
 
 def finish_sign_in(provider):
     """Check the callback, exchange the code, and return (user, linked?)."""
-    client = oauth.create_client(provider.name)
+    client = oauth_client(provider.name)
     # checks state, the ID token's signature, iss, aud, exp, nonce
     token = client.authorize_access_token(**_id_token_checks(provider, client))
     profile = fetch_profile(provider, client, token)

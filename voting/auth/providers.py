@@ -7,6 +7,9 @@ GitHub and Google are known by name; any other name is an OpenID Connect provide
 import re
 from dataclasses import dataclass, field
 
+from authlib.integrations.flask_client import OAuth
+from flask import current_app
+
 from voting.config import ConfigError
 
 KEY = re.compile(r"^PODIUM_OAUTH_([A-Z0-9]+)_CLIENT_ID$")
@@ -80,12 +83,22 @@ def _provider(upper_name, settings):
                     options=preset.get("options", {}))
 
 
-def register_providers(app, oauth):
-    """Register every configured provider with authlib and keep them in app.extensions."""
+def register_providers(app):
+    """Register every configured provider with an authlib registry of this app's own.
+
+    authlib's OAuth registry caches clients by name, so one shared across apps (tests build many)
+    would hand an app another app's provider settings.
+    """
     settings = {key: value for key, value in app.config.items() if key.startswith("PODIUM_OAUTH_")}
     providers = providers_from_settings(settings)
-    oauth.init_app(app)
+    oauth = OAuth(app)
     for provider in providers.values():
-        oauth.register(provider.name, overwrite=True, **provider.registration())
+        oauth.register(provider.name, **provider.registration())
     app.extensions["podium_providers"] = providers
+    app.extensions["podium_oauth"] = oauth
     return providers
+
+
+def oauth_client(name):
+    """The authlib client of the current app's provider `name`."""
+    return current_app.extensions["podium_oauth"].create_client(name)

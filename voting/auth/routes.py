@@ -1,6 +1,7 @@
 """Sign-in through OAuth / OpenID Connect, linking providers, logout, the profile page."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from requests import RequestException
 
 from voting.auth.flow import SIGN_IN_ERRORS, finish_sign_in, start_sign_in
 from voting.auth.forms import PostForm
@@ -37,7 +38,7 @@ def login_with(name):
     provider = provider_or_404(name)
     session["podium_next"] = safe_next_path(request.args.get("next"))
     session.pop("podium_link", None)
-    return start_sign_in(provider)
+    return _start(provider)
 
 
 @bp.post("/link/<name>")
@@ -49,7 +50,16 @@ def link(name):
         abort(400)
     session["podium_link"] = current_user.id
     session["podium_next"] = url_for("auth.profile")
-    return start_sign_in(provider)
+    return _start(provider)
+
+
+def _start(provider):
+    try:
+        return start_sign_in(provider)
+    except RequestException as exc:
+        current_app.logger.warning("sign-in provider %s unreachable: %r", provider.name, exc)
+        return render_error(503, f"{provider.label} cannot be reached right now. Please try again shortly.",
+                            "Sign-in unavailable")
 
 
 @bp.get("/callback/<name>")
@@ -72,8 +82,10 @@ def callback(name):
 
 
 def _describe(exc):
-    text = getattr(exc, "description", None) or str(exc) or type(exc).__name__
-    return text.rstrip(".") + ". Please try again."
+    text = (getattr(exc, "description", None) or str(exc) or "").strip().rstrip(":. ")
+    if not text:
+        text = f"its ID token could not be verified ({getattr(exc, 'error', type(exc).__name__)})"
+    return f"{text}. Please try again."
 
 
 @bp.post("/logout")

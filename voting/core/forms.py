@@ -23,12 +23,13 @@ def save_form(form, action):
 
 
 def attach_error(form, violation):
-    """Show a RuleViolation next to its field, or above the form."""
-    field = getattr(form, violation.field, None) if violation.field else None
-    if field is not None:
-        field.errors = [*field.errors, violation.message]
-    else:
-        form.form_errors.append(violation.message)
+    """Show each message of a RuleViolation next to its field, or above the form."""
+    for name, message in violation.errors.items():
+        field = form._fields.get(name) if name else None
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(message)
 
 
 def form_status(form):

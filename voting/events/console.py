@@ -3,10 +3,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from voting.auth.forms import PostForm
+from voting.core.forms import save_form
+from voting.errors import RuleViolation
 from voting.events import roles
 from voting.events.forms import ChairForm, EventForm, MoveForm, OrganiserForm, TrackForm
 from voting.events.services import (
-    ChangeRefused, create_event, create_track, get_event_or_404, get_track_or_404, list_activity, move_track,
+    create_event, create_track, get_event_or_404, get_track_or_404, list_activity, move_track,
     update_event, update_track,
 )
 from voting.extensions import db
@@ -29,19 +31,6 @@ def managed_event(slug):
     return event
 
 
-def apply_change(form, change):
-    """Once the form is valid, run `change` and commit: its result, or None with any refusal on the form."""
-    if not form.validate_on_submit():
-        return None
-    try:
-        result = change()
-    except ChangeRefused as exc:
-        form.add_errors(exc.errors)
-        return None
-    db.session.commit()
-    return result
-
-
 def page(template, **context):
     """Render a console page: a 400 when it shows a form whose POST was refused."""
     return render_template(template, **context), 400 if request.method == "POST" else 200
@@ -59,7 +48,7 @@ def new_event():
     if not can_create_event(current_user):
         abort(403, description="Only site admins can create events.")
     form = EventForm()
-    event = apply_change(form, lambda: create_event(user=current_user, **form.settings()))
+    event = save_form(form, lambda: create_event(user=current_user, **form.settings()))
     if event:
         return done(f"{event.name} is created: add its tracks and people next.", ".edit_event",
                     slug=event.slug)
@@ -70,8 +59,8 @@ def new_event():
 def edit_event(slug):
     """The event's settings: name, dates, windows, limits and vote weights."""
     event = managed_event(slug)
-    form = EventForm.for_event(event)
-    if apply_change(form, lambda: update_event(event=event, user=current_user, **form.settings())):
+    form = EventForm.for_event(event) if request.method == "GET" else EventForm()
+    if save_form(form, lambda: update_event(event=event, user=current_user, **form.settings())):
         return done("The settings are saved.", ".edit_event", slug=event.slug)
     return page("events/console/event.html", form=form, event=event)
 
@@ -87,7 +76,7 @@ def new_track(slug):
     """Add a track to the event."""
     event = managed_event(slug)
     form = TrackForm()
-    track = apply_change(form, lambda: create_track(event=event, user=current_user, **form.values()))
+    track = save_form(form, lambda: create_track(event=event, user=current_user, **form.values()))
     if track:
         return done(f"The track {track.name} is added.", ".tracks", slug=slug)
     return page("events/console/track.html", form=form, event=event, track=None)
@@ -98,8 +87,8 @@ def edit_track(slug, track_slug):
     """Change a track, its sessions and alternates."""
     event = managed_event(slug)
     track = get_track_or_404(event, track_slug)
-    form = TrackForm(obj=track)
-    if apply_change(form, lambda: update_track(track=track, user=current_user, **form.values())):
+    form = TrackForm(obj=track if request.method == "GET" else None)
+    if save_form(form, lambda: update_track(track=track, user=current_user, **form.values())):
         return done(f"The track {track.name} is saved.", ".tracks", slug=slug)
     return page("events/console/track.html", form=form, event=event, track=track)
 
@@ -135,7 +124,7 @@ def add_organiser(slug):
     """Make someone an organiser by email, inviting them if they have no account yet."""
     event = managed_event(slug)
     form = OrganiserForm(prefix="organiser")
-    row = apply_change(form, lambda: roles.add_organiser(event=event, email=form.email.data,
+    row = save_form(form, lambda: roles.add_organiser(event=event, email=form.email.data,
                                                          user=current_user))
     if row:
         return done(roles.describe_grant(row), ".people", slug=slug)
@@ -147,7 +136,7 @@ def add_chair(slug):
     """Make someone a chair of a track by email, inviting them if they have no account yet."""
     event = managed_event(slug)
     form = ChairForm(prefix="chair", event=event)
-    row = apply_change(form, lambda: roles.add_chair(track=form.chosen_track(), email=form.email.data,
+    row = save_form(form, lambda: roles.add_chair(track=form.chosen_track(), email=form.email.data,
                                                      user=current_user))
     if row:
         return done(roles.describe_grant(row), ".people", slug=slug)
@@ -162,7 +151,7 @@ def remove_role(slug, kind, role_id):
         abort(400)
     try:
         entry = roles.remove_role(event=event, kind=kind, role_id=role_id, user=current_user)
-    except ChangeRefused as exc:
+    except RuleViolation as exc:
         flash(str(exc), "error")
         return redirect(url_for(".people", slug=slug))
     db.session.commit()

@@ -31,17 +31,7 @@ def _weight(choice):
     return _number(f"“{choice.label}” counts", DEFAULT_VOTE_WEIGHTS[choice], description="From -10 to 10.")
 
 
-class ConsoleForm(FlaskForm):
-    """A form whose service refusals are shown next to the fields they concern."""
-
-    def add_errors(self, errors):
-        """Attach {field name: message} errors; a None or unknown name is an error of the whole form."""
-        for name, message in errors.items():
-            field = self._fields.get(name) if name else None
-            (field.errors if field is not None else self.form_errors).append(message)
-
-
-class EventForm(ConsoleForm):
+class EventForm(FlaskForm):
     """An event's settings: identity, dates, the three windows, limits and vote weights."""
 
     name = _text("Name", 200)
@@ -93,7 +83,7 @@ class EventForm(ConsoleForm):
         return values
 
 
-class TrackForm(ConsoleForm):
+class TrackForm(FlaskForm):
     """A track's name, slug, description, and how many sessions and alternates it gets."""
 
     name = _text("Name", 120)
@@ -107,7 +97,7 @@ class TrackForm(ConsoleForm):
         return {name: self[name].data for name in TRACK_FIELDS}
 
 
-class OrganiserForm(ConsoleForm):
+class OrganiserForm(FlaskForm):
     """Add an organiser by email."""
 
     email = EmailField("Email", filters=[_strip], validators=[

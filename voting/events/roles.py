@@ -4,7 +4,8 @@ from sqlalchemy import func, select
 
 from voting.auth.services import find_user_by_email, normalise_email
 from voting.events.models import Organiser, RoleInvitation, TrackChair
-from voting.events.services import ChangeRefused, record_activity
+from voting.errors import RuleViolation
+from voting.events.services import record_activity
 from voting.extensions import db
 
 
@@ -15,7 +16,7 @@ def add_organiser(*, event, email, user):
     if person is None:
         return _invite(event=event, track=None, email=email, user=user)
     if db.session.scalar(select(Organiser).filter_by(event_id=event.id, user_id=person.id)):
-        raise ChangeRefused({"email": f"{email} is already an organiser."})
+        raise RuleViolation(f"{email} is already an organiser.", field="email")
     organiser = Organiser(event=event, user=person)
     db.session.add(organiser)
     record_activity(event=event, user=user, action="organiser.added", details=f"{email} became an organiser")
@@ -30,7 +31,7 @@ def add_chair(*, track, email, user):
     if person is None:
         return _invite(event=track.event, track=track, email=email, user=user)
     if db.session.scalar(select(TrackChair).filter_by(track_id=track.id, user_id=person.id)):
-        raise ChangeRefused({"email": f"{email} already chairs {track.name}."})
+        raise RuleViolation(f"{email} already chairs {track.name}.", field="email")
     chair = TrackChair(track=track, user=person)
     db.session.add(chair)
     record_activity(event=track.event, user=user, action="chair.added",
@@ -43,7 +44,7 @@ def remove_organiser(*, organiser, user):
     """Take the organiser role away; an event always keeps at least one organiser."""
     event = organiser.event
     if db.session.scalar(select(func.count()).where(Organiser.event_id == event.id)) <= 1:
-        raise ChangeRefused({None: f"{organiser.user.email} is the last organiser of {event.name}: "
+        raise RuleViolation(errors={None: f"{organiser.user.email} is the last organiser of {event.name}: "
                                    "add another organiser before removing them."})
     db.session.delete(organiser)
     entry = record_activity(event=event, user=user, action="organiser.removed",
@@ -113,7 +114,7 @@ def _invite(*, event, track, email, user):
     query = select(RoleInvitation).filter_by(event_id=event.id, email=email, role=role,
                                              track_id=track.id if track else None)
     if db.session.scalar(query) is not None:
-        raise ChangeRefused({"email": f"{email} is already invited."})
+        raise RuleViolation(f"{email} is already invited.", field="email")
     invitation = RoleInvitation(event=event, track=track, email=email, role=role, invited_by_id=user.id)
     db.session.add(invitation)
     record_activity(event=event, user=user, action=f"{'chair' if track else 'organiser'}.invited",

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from voting.enums import VoteChoice
 from voting.events.models import WINDOWS, ActivityLog, Event, Organiser, RoleInvitation, Track, TrackChair
+from voting.errors import RuleViolation
 from voting.extensions import db
 
 WINDOW_LABELS = {"cfp": "Call for proposals", "voting": "Community voting", "review": "Track chair review"}
@@ -23,14 +24,6 @@ LIMIT_RANGE, WEIGHT_RANGE, COUNT_RANGE = range(1, 101), range(-10, 11), range(0,
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 HOST_ZONES = {"localtime", "posixrules", "Factory"}  # files of the tz database that name no place
 RESERVED_SLUGS = {"new"}  # /events/new and .../tracks/new are console pages
-
-
-class ChangeRefused(Exception):
-    """A change the event's rules forbid; `errors` maps form fields (None: the whole form) to messages."""
-
-    def __init__(self, errors):
-        super().__init__(" ".join(errors.values()))
-        self.errors = errors
 
 
 def list_events():
@@ -182,7 +175,7 @@ def _check_event(values, event=None):
     _check_range(errors, values, LIMIT_FIELDS, LIMIT_RANGE, "A limit")
     _check_range(errors, values, WEIGHT_FIELDS, WEIGHT_RANGE, "A vote weight")
     if errors:
-        raise ChangeRefused(errors)
+        raise RuleViolation(errors=errors)
 
 
 def _check_dates(errors, starts_on, ends_on):
@@ -220,7 +213,7 @@ def _check_track(event, values, track=None):
     _check_slug(errors, values.get("slug"), taken=any(other.slug == values.get("slug") for other in others))
     _check_range(errors, values, ("session_count", "alternate_count"), COUNT_RANGE, "A count")
     if errors:
-        raise ChangeRefused(errors)
+        raise RuleViolation(errors=errors)
 
 
 def _check_slug(errors, slug, *, taken):

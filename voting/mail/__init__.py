@@ -1,1 +1,1 @@
-"""Mail: the outbox (models), the sender (services, smtp), its worker command (cli) and admin pages (routes)."""
+"""Mail: the outbox (models), the sender (services, smtp), the worker (cli) and admin pages (routes)."""

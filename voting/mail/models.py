@@ -9,11 +9,11 @@ from voting.extensions import db
 
 
 class OutboxMail(db.Model):
-    """One mail to one address: queued, then sent, retried with backoff on failure."""
+    """One mail to one address: queued, then sent (or only shown in development), retried on failure."""
 
     __tablename__ = "outbox"
     __table_args__ = (
-        CheckConstraint("status IN ('queued', 'sent', 'failed')", name="status_known"),
+        CheckConstraint("status IN ('queued', 'sent', 'shown', 'failed')", name="status_known"),
         CheckConstraint("attempts >= 0", name="attempts_positive"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
     )

@@ -15,7 +15,7 @@ from voting.extensions import db
 from voting.mail.models import OutboxMail
 from voting.mail.smtp import MESSAGE_ERRORS, build_message, describe_error, smtp_connection
 
-QUEUED, SENT, FAILED = "queued", "sent", "failed"
+QUEUED, SENT, SHOWN, FAILED = "queued", "sent", "shown", "failed"
 FIRST_BACKOFF = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=1)
 SUBJECT_LENGTH = 300
@@ -119,8 +119,7 @@ def _record_failure(mail, error, now):
 
 
 def _mark_shown(mail, now):
-    # No 'shown' status in the schema yet: a sent mail with no attempt was kept, never sent.
-    mail.status, mail.sent_at, mail.locked_until, mail.attempts = SENT, now, None, 0
+    mail.status, mail.sent_at, mail.locked_until = SHOWN, now, None
 
 
 def backoff(attempts):
@@ -130,8 +129,8 @@ def backoff(attempts):
 
 def mail_state(mail):
     """What became of a mail: queued, retrying, sent, shown (kept for the browser) or failed."""
-    if mail.status == SENT:
-        return "shown" if mail.attempts == 0 else "sent"
+    if mail.status in (SENT, SHOWN):
+        return mail.status
     if mail.status == QUEUED:
         return "retrying" if mail.attempts else "queued"
     return "failed"

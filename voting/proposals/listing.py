@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timezone
 
 from sqlalchemy import case, exists, func, literal, or_, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from voting.auth.models import User
 from voting.core.urls import external_url
@@ -32,6 +32,12 @@ MAX_SEARCH_LENGTH = 200
 CSV_HEADER = ("id", "title", "slug", "track", "state", "format", "level", "duration_minutes", "speakers",
               "companies", "speaker_emails", "tags", "submitted_at", "public_url")
 CSV_CHUNK = 500
+CSV_COLUMNS = {
+    Proposal: (Proposal.title, Proposal.slug, Proposal.state, Proposal.format, Proposal.level,
+               Proposal.duration_minutes, Proposal.submitted_at, Proposal.track_id),
+    User: (User.name, User.email),
+    SpeakerProfile: (SpeakerProfile.display_name, SpeakerProfile.company),
+}
 # Spreadsheets run a cell starting with one of these as a formula (OWASP's CSV injection list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -101,6 +107,8 @@ def _choice(enum_cls, value, allowed, name):
 
 def _search_text(args, name):
     value = " ".join(args.get(name, "").split())
+    if "\x00" in value:  # PostgreSQL refuses NUL in text: say so rather than fail
+        raise InvalidFilter(f"The {name} search cannot contain a NUL character.")
     if len(value) > MAX_SEARCH_LENGTH:
         raise InvalidFilter(f"The {name} search is limited to {MAX_SEARCH_LENGTH} characters.")
     return value or None
@@ -122,16 +130,14 @@ def search_proposals(*, event, track=None, state=None, format=None, speaker=None
     total = db.session.scalar(query.with_only_columns(func.count(Proposal.id)))
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)
-    items = db.session.scalars(query.options(*_eager_loads()).order_by(*SORTS[sort])
-                               .limit(per_page).offset((page - 1) * per_page)).all()
+    items = db.session.scalars(_ordered(query, sort).limit(per_page).offset((page - 1) * per_page)).all()
     return Page(items=items, total=total, page=page, per_page=per_page)
 
 
-def iter_proposals_for_csv(*, event, sort="newest", chunk_size=CSV_CHUNK, **filters):
-    """Every proposal matching the filters, read from the database `chunk_size` at a time."""
-    query = (_filtered(event=event, **filters).options(*_eager_loads()).order_by(*SORTS[sort])
-             .execution_options(yield_per=chunk_size))
-    yield from db.session.scalars(query)
+def iter_proposals_for_csv(*, event, sort="newest", chunk_size=None, **filters):
+    """Every proposal matching the filters, read from the database `chunk_size` (CSV_CHUNK) at a time."""
+    query = _ordered(_filtered(event=event, **filters), sort, columns=CSV_COLUMNS)
+    yield from db.session.scalars(query.execution_options(yield_per=chunk_size or CSV_CHUNK))
 
 
 def csv_chunks(*, event, **filters):
@@ -186,9 +192,8 @@ def speaker_name(user):
 
 
 def _filtered(*, event, track=None, state=None, format=None, speaker=None, text=None):
-    """The one select of the event's listed proposals (joined to their track) with the filters applied."""
-    query = (select(Proposal).join(Proposal.track)
-             .where(Proposal.event_id == event.id, Proposal.state.in_(LISTED_STATES)))
+    """The one select of the event's listed proposals with the filters applied."""
+    query = select(Proposal).where(Proposal.event_id == event.id, Proposal.state.in_(LISTED_STATES))
     if track is not None:
         query = query.where(Proposal.track_id == track.id)
     if state is not None:
@@ -226,9 +231,17 @@ def _contains(column, needle):
     return func.lower(column).like(func.lower(literal(f"%{escaped}%")), escape="/")
 
 
-def _eager_loads():
-    """Load a page's tracks, speakers, their users and profiles, and tags in a fixed number of queries."""
-    return (contains_eager(Proposal.track),
-            selectinload(Proposal.speakers).joinedload(ProposalSpeaker.user)
-            .joinedload(User.speaker_profile),
-            selectinload(Proposal.tags))
+def _ordered(query, sort, columns=None):
+    """The query sorted, with its tracks joined and its speakers and tags loaded in two more queries.
+
+    With `columns`, only those columns of proposals, users and profiles are read (the CSV's lean rows).
+    """
+    users = selectinload(Proposal.speakers).joinedload(ProposalSpeaker.user)
+    if columns:
+        users = users.options(load_only(*columns[User]),
+                              joinedload(User.speaker_profile).load_only(*columns[SpeakerProfile]))
+        query = query.options(load_only(*columns[Proposal]))
+    else:
+        users = users.joinedload(User.speaker_profile)
+    return (query.join(Proposal.track).order_by(*SORTS[sort])
+            .options(contains_eager(Proposal.track), users, selectinload(Proposal.tags)))

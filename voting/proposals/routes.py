@@ -57,7 +57,7 @@ def detail(event_slug, slug):
 def edit(event_slug, slug):
     """Change a draft or submitted proposal while the call for proposals is open."""
     proposal = _own_proposal(event_slug, slug)
-    form = ProposalForm(event=proposal.event, data=_form_data(proposal))
+    form = ProposalForm(event=proposal.event, data=_form_data(proposal) if request.method == "GET" else None)
     if save_form(form, lambda: services.update_proposal(proposal=proposal, user=current_user,
                                                         content=form.content(), tags=form.tag_names())):
         flash("Your changes were saved.", "success")
@@ -157,7 +157,8 @@ def mine():
 def speaker_profile():
     """Create or edit my public speaker profile."""
     profile = current_user.speaker_profile
-    form = SpeakerProfileForm(obj=profile, data=None if profile else {"display_name": current_user.name})
+    initial = {"obj": profile, "data": None if profile else {"display_name": current_user.name}}
+    form = SpeakerProfileForm(**(initial if request.method == "GET" else {}))
     if save_form(form, lambda: speakers.save_speaker_profile(user=current_user, data=form.data)):
         flash("Your speaker profile was saved.", "success")
         return redirect(safe_next_path(request.args.get("next")) or url_for("proposals.mine"))

@@ -1,0 +1,167 @@
+"""Every route × every role: the status each kind of user gets.
+
+The table below names every endpoint and method of the app; a route missing from it fails
+`test_every_route_is_in_the_table`, so no future route escapes these checks.
+"""
+import pytest
+
+from tests.factories import make_event, make_proposal, make_track, make_user
+from voting.enums import SpeakerStatus
+from voting.extensions import db
+from voting.models import Organiser, OutboxMail, ProposalSpeaker, SpeakerProfile, TrackChair
+from voting.proposals.speakers import invitation_token
+
+ROLES = ("anonymous", "user", "speaker", "other_speaker", "chair", "other_chair", "organiser",
+         "other_organiser", "admin")
+SIGNED_IN = ROLES[1:]
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status, anonymous=302):
+    return {"anonymous": anonymous, **dict.fromkeys(SIGNED_IN, status)}
+
+
+def only(roles, status, others=403, anonymous=302):
+    """`status` for the named roles, `others` for the rest of the signed-in, `anonymous` for visitors."""
+    return {"anonymous": anonymous, **{role: status if role in roles else others for role in SIGNED_IN}}
+
+
+ORGANISERS = ("organiser", "admin")
+WITH_PROFILE = ("speaker", "other_speaker")
+
+TABLE = {
+    ("core.home", "GET"): everyone(200),
+    ("core.healthz", "GET"): everyone(200),
+    ("static", "GET"): everyone(200),
+    ("events.detail", "GET"): everyone(200),
+    ("api.me", "GET"): signed_in(200, anonymous=401),
+    ("auth.login", "GET"): everyone(200),
+    ("auth.login_with", "GET"): everyone(302),
+    ("auth.callback", "GET"): everyone(400),
+    ("auth.link", "POST"): signed_in(302),
+    ("auth.logout", "POST"): everyone(302),
+    ("auth.profile", "GET"): signed_in(200),
+    ("proposals.detail", "GET"): everyone(200),
+    ("proposals.new", "GET"): only(WITH_PROFILE, 200, others=302),
+    ("proposals.new", "POST"): only(WITH_PROFILE, 400, others=302),
+    ("proposals.edit", "GET"): only(["speaker"], 200),
+    ("proposals.edit", "POST"): only(["speaker"], 400),
+    ("proposals.submit", "POST"): only(["speaker"], 302),
+    ("proposals.withdraw", "POST"): only(["speaker"], 302),
+    ("proposals.leave", "POST"): only(["speaker"], 302),
+    ("proposals.invite", "POST"): only(["speaker"], 400),
+    ("proposals.remove_speaker", "POST"): only(["speaker"], 302),
+    ("proposals.invitation", "GET"): signed_in(200),
+    ("proposals.invitation", "POST"): {**signed_in(302), "speaker": 400},
+    ("proposals.mine", "GET"): signed_in(200),
+    ("proposals.speaker_profile", "GET"): signed_in(200),
+    ("proposals.speaker_profile", "POST"): signed_in(400),
+    ("proposal_admin.index", "GET"): only(ORGANISERS, 200),
+    ("proposal_admin.export_csv", "GET"): only(ORGANISERS, 200),
+    ("events.console.new_event", "GET"): only(["admin"], 200),
+    ("events.console.new_event", "POST"): only(["admin"], 400),
+    ("events.console.edit_event", "GET"): only(ORGANISERS, 200),
+    ("events.console.edit_event", "POST"): only(ORGANISERS, 400),
+    ("events.console.tracks", "GET"): only(ORGANISERS, 200),
+    ("events.console.new_track", "GET"): only(ORGANISERS, 200),
+    ("events.console.new_track", "POST"): only(ORGANISERS, 400),
+    ("events.console.edit_track", "GET"): only(ORGANISERS, 200),
+    ("events.console.edit_track", "POST"): only(ORGANISERS, 400),
+    ("events.console.move", "POST"): only(ORGANISERS, 400),
+    ("events.console.people", "GET"): only(ORGANISERS, 200),
+    ("events.console.add_organiser", "POST"): only(ORGANISERS, 400),
+    ("events.console.add_chair", "POST"): only(ORGANISERS, 400),
+    ("events.console.remove_role", "POST"): only(ORGANISERS, 302),
+    ("events.console.activity", "GET"): only(ORGANISERS, 200),
+    ("mail.problems", "GET"): only(["admin"], 200),
+    ("mail.retry", "POST"): only(["admin"], 302),
+    ("mail.retry_failed", "POST"): only(["admin"], 302),
+    # The browser outbox exists only in development (MAIL_OUTBOX_VIEW); mail is for site admins.
+    ("mail.outbox", "GET"): only(["admin"], 404),
+    ("mail.outbox_message", "GET"): only(["admin"], 404),
+}
+
+
+class World:
+    """One event with two tracks and a proposal, another event, and a user for each role."""
+
+    def __init__(self):
+        self.event = make_event(slug="summit")
+        self.track = make_track(event=self.event, slug="storage")
+        other_track = make_track(event=self.event, slug="networking")
+        other_event = make_event(slug="elsewhere")
+        self.users = {role: make_user(name=role.replace("_", " ").title(), email=f"{role}@example.org")
+                      for role in SIGNED_IN}
+        self.users["admin"].is_admin = True
+        self.proposal = make_proposal(track=self.track, speaker=self.users["speaker"], slug="the-talk")
+        make_proposal(track=self.track, speaker=self.users["other_speaker"], slug="other-talk")
+        for role in WITH_PROFILE:
+            db.session.add(SpeakerProfile(user=self.users[role], display_name=role))
+        self.invited = ProposalSpeaker(proposal=self.proposal, invited_email="guest@example.org", position=1,
+                                       status=SpeakerStatus.INVITED)
+        db.session.add_all([
+            self.invited,
+            TrackChair(track=self.track, user=self.users["chair"]),
+            TrackChair(track=other_track, user=self.users["other_chair"]),
+            Organiser(event=self.event, user=self.users["organiser"]),
+            Organiser(event=other_event, user=self.users["other_organiser"]),
+        ])
+        self.mail = OutboxMail(to_address="x@example.org", subject="Hello", body="Hi", status="failed")
+        db.session.add(self.mail)
+        db.session.commit()
+
+    def url_values(self, rule):
+        """Values for the rule's arguments that name this world's objects."""
+        arguments = rule.arguments
+        values = {
+            "event_slug": self.event.slug, "track_slug": self.track.slug, "name": "github",
+            "filename": "css/podium.css", "speaker_id": self.invited.id, "token": invitation_token(self.invited),
+            "mail_id": self.mail.id, "kind": "chairs", "role_id": self.track.chairs[0].id,
+        }
+        values["slug"] = self.proposal.slug if "event_slug" in arguments else self.event.slug
+        return {name: values[name] for name in arguments}
+
+
+def app_routes(app):
+    """(endpoint, method, rule) for every route of the app."""
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, rule
+
+
+def test_every_route_is_in_the_table(app):
+    missing = sorted({(endpoint, method) for endpoint, method, _ in app_routes(app)} - set(TABLE))
+    assert missing == [], f"routes with no expected statuses: {missing}"
+
+
+def test_the_table_names_no_route_that_does_not_exist(app):
+    assert sorted(set(TABLE) - {(endpoint, method) for endpoint, method, _ in app_routes(app)}) == []
+
+
+@pytest.fixture
+def app_config():
+    return {"PODIUM_OAUTH_GITHUB_CLIENT_ID": "id", "PODIUM_OAUTH_GITHUB_CLIENT_SECRET": "secret"}
+
+
+@pytest.mark.parametrize("endpoint, method", sorted(TABLE))
+@pytest.mark.parametrize("role", ROLES)
+def test_route_gives_each_role_its_status(app, client, endpoint, method, role):
+    world = World()
+    rule = next(rule for name, verb, rule in app_routes(app) if (name, verb) == (endpoint, method))
+    if role != "anonymous":
+        with client.session_transaction() as session:
+            session["_user_id"] = str(world.users[role].id)
+    with app.test_request_context():
+        path = app.url_for(endpoint, **world.url_values(rule))
+    response = client.open(path, method=method)
+    response.close()
+    assert response.status_code == TABLE[(endpoint, method)][role], f"{method} {path} as {role}"
+    if role == "anonymous" and response.status_code == 302 and endpoint not in ANONYMOUS_REDIRECTS:
+        assert response.headers["Location"].startswith("/auth/login?next="), "anonymous goes to sign-in"
+
+
+# Routes that redirect visitors somewhere other than the sign-in page, by design.
+ANONYMOUS_REDIRECTS = {"auth.login_with", "auth.logout"}
