@@ -7,7 +7,7 @@ from tests.factories import make_event, make_proposal, make_track, make_user
 from voting.db_types import utcnow
 from voting.enums import ProposalState
 from voting.extensions import db
-from voting.models import OutboxMail, Proposal, SpeakerProfile
+from voting.models import OutboxMail, Proposal, SpeakerProfile, TrackChair
 
 
 @pytest.fixture
@@ -183,3 +183,16 @@ def test_my_proposals_lists_mine_with_their_state(track, speaker, login):
 def test_speaker_pages_need_sign_in(track, client, path):
     response = client.get(path)
     assert response.status_code == 302 and response.headers["Location"].startswith("/auth/login?next=")
+
+
+def test_chairs_see_the_revision_history_the_public_does_not(track, speaker, login, client):
+    login(speaker).post("/events/hk/proposals/new", data=form(track, title="First"))
+    proposal = db.session.query(Proposal).one()
+    login(speaker).post(f"/events/hk/proposals/{proposal.slug}/edit", data=form(track, title="Second",
+                                                                                 abstract="Changed."))
+    chair = make_user()
+    db.session.add(TrackChair(track=track, user=chair))
+    page = login(chair).get(f"/events/hk/proposals/{proposal.slug}").get_data(as_text=True)
+    assert "Revisions" in page and "title, abstract" in page
+    login(make_user())
+    assert "Revisions" not in client.get(f"/events/hk/proposals/{proposal.slug}").get_data(as_text=True)

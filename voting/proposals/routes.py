@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from voting.auth.services import safe_next_path
 from voting.core.forms import form_status, save_form
 from voting.events.services import get_event_or_404
-from voting.permissions import can_view_proposal, is_speaker
+from voting.permissions import can_chair, can_view_proposal, is_speaker
 from voting.proposals import services, speakers
 from voting.proposals.forms import ConfirmForm, CreateProposalForm, InviteSpeakerForm, ProposalForm, SpeakerProfileForm
 
@@ -48,8 +48,13 @@ def detail(event_slug, slug):
     proposal = services.get_proposal_or_404(event_slug, slug)
     if not can_view_proposal(current_user, proposal):
         abort(404, description="There is no such proposal.")
-    return render_template("proposals/detail.html", proposal=proposal, event=proposal.event,
-                           confirm=ConfirmForm(), invite=InviteSpeakerForm())
+    return _detail_page(proposal, InviteSpeakerForm())
+
+
+def _detail_page(proposal, invite_form, status=200):
+    history = services.revision_history(proposal) if can_chair(current_user, proposal.track) else None
+    return render_template("proposals/detail.html", proposal=proposal, event=proposal.event, history=history,
+                           confirm=ConfirmForm(), invite=invite_form), status
 
 
 @bp.route(PROPOSAL + "/edit", methods=["GET", "POST"])
@@ -118,8 +123,7 @@ def invite(event_slug, slug):
                                                           by=current_user)):
         flash(f"{form.email.data} was invited.", "success")
         return _to_detail(proposal)
-    return render_template("proposals/detail.html", proposal=proposal, event=proposal.event,
-                           confirm=ConfirmForm(), invite=form), 400
+    return _detail_page(proposal, form, 400)
 
 
 @bp.post(PROPOSAL + "/speakers/<int:speaker_id>/remove")

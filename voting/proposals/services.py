@@ -200,3 +200,14 @@ def proposals_of(user):
         select(Proposal).join(ProposalSpeaker).where(ProposalSpeaker.user_id == user.id)
         .order_by(Proposal.created_at.desc())
     ).all()
+
+
+def revision_history(proposal):
+    """Each revision with the fields it changed from the one before, newest first."""
+    history, previous = [], None
+    for revision in proposal.revisions:
+        changed = [name for name, value in revision.content.items()
+                   if previous is None or previous.get(name) != value]
+        history.append((revision, changed if previous is not None else ["first submission"]))
+        previous = revision.content
+    return history[::-1]
