@@ -104,3 +104,10 @@ def test_if_empty_skips_a_database_that_already_has_events(runner):
     result = runner.invoke(args=["demo", "--if-empty"])
     assert result.exit_code == 0 and "already has events" in result.output
     assert db.session.query(Event).count() == 1
+
+
+def test_every_proposal_knows_its_vote_count(runner):
+    runner.invoke(args=["demo"])
+    counted = dict(db.session.execute(select(Vote.proposal_id, func.count()).group_by(Vote.proposal_id)).all())
+    for proposal in db.session.scalars(select(Proposal)):
+        assert proposal.vote_count == counted.get(proposal.id, 0)

@@ -61,13 +61,13 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
-    from voting.api import bp as api_bp
+    from voting.api.routes import bp as api_bp
     from voting.auth import init_auth
     from voting.core import register_core
-    from voting.events import bp as events_bp
-    from voting.proposals import bp as proposals_bp
-    from voting.proposals.admin import bp as proposal_admin_bp
+    from voting.events.routes import bp as events_bp
     from voting.mail.routes import bp as mail_bp
+    from voting.proposals.admin import bp as proposal_admin_bp
+    from voting.proposals.routes import bp as proposals_bp
 
     register_core(app)
     init_auth(app)

@@ -1,6 +1,6 @@
 """Every model, imported in one place so the metadata (and Alembic) sees the whole schema."""
 from voting.auth.models import Identity, User
-from voting.community.models import Vote
+from voting.community.models import Vote, VoterExclusion, VoteSkip
 from voting.events.models import ActivityLog, Event, Organiser, RoleInvitation, Track, TrackChair
 from voting.mail.models import OutboxMail
 from voting.proposals.models import (
@@ -12,5 +12,5 @@ from voting.schedule.models import Room, Slot
 __all__ = [
     "ActivityLog", "Decision", "Event", "Identity", "Organiser", "OutboxMail", "Proposal",
     "ProposalRevision", "ProposalSpeaker", "ProposalTag", "Review", "RoleInvitation", "Room", "Slot",
-    "SpeakerProfile", "Track", "TrackChair", "User", "Vote",
+    "SpeakerProfile", "Track", "TrackChair", "User", "Vote", "VoterExclusion", "VoteSkip",
 ]

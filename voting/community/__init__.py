@@ -1,1 +1,1 @@
-"""The community feature."""
+"""Community voting: the voting page, fair ordering, results and the vote-stuffing defence."""

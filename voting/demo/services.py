@@ -12,6 +12,7 @@ from voting.demo.reset import reset_demo
 from voting.demo.talks import load_seed_talks, make_proposals
 from voting.demo.timeline import add_history, assign_states
 from voting.enums import SpeakerStatus
+from voting.community.services import recount_votes
 from voting.extensions import db
 from voting.models import (
     Decision, Event, Organiser, Proposal, ProposalSpeaker, ProposalTag, Review, Room, SpeakerProfile, Track,
@@ -60,6 +61,7 @@ def build_demo(now):
     proposal_ids = insert_proposals(event, proposals)
     insert_proposal_parts(proposals, proposal_ids, user_ids)
     insert_activity(votes, reviews, proposal_ids, user_ids)
+    recount_votes(event=event)
     return event
 
 

@@ -1,4 +1,1 @@
-"""Events, tracks and the people who run them."""
-from voting.events.routes import bp
-
-__all__ = ["bp"]
+"""Events, tracks and the people who run them; the organiser's console."""

@@ -1,7 +1,7 @@
 """Events (summits), their tracks, and who runs them."""
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voting.db_types import UTCDateTime, utcnow
@@ -49,6 +49,10 @@ class Event(db.Model):
     weight_try: Mapped[int] = mapped_column(default=DEFAULT_VOTE_WEIGHTS[VoteChoice.TRY])
     weight_might: Mapped[int] = mapped_column(default=DEFAULT_VOTE_WEIGHTS[VoteChoice.MIGHT])
     weight_not: Mapped[int] = mapped_column(default=DEFAULT_VOTE_WEIGHTS[VoteChoice.NOT])
+    # Community results: shown to everyone once voting closes (if set); how many votes the Bayesian
+    # average's prior weighs (None: the median number of votes per proposal).
+    results_public_after_close: Mapped[bool] = mapped_column(default=True, server_default=true())
+    bayes_prior_votes: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tracks: Mapped[list["Track"]] = relationship(

@@ -1,7 +1,7 @@
 """Proposals, their speakers and tags, and the audit trail of their states."""
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voting.db_types import UTCDateTime, enum_column, utcnow
@@ -37,6 +37,8 @@ class Proposal(db.Model):
         CheckConstraint(
             "submitted_at IS NOT NULL OR state IN ('draft', 'withdrawn')", name="submitted_has_timestamp"
         ),
+        CheckConstraint("vote_count >= 0", name="vote_count_positive"),
+        Index("ix_proposals_event_state_votes", "event_id", "state", "vote_count"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +58,8 @@ class Proposal(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How many community votes it has: kept by the voting service, so ordering needs no aggregate.
+    vote_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     event: Mapped["Event"] = relationship()  # noqa: F821
     track: Mapped["Track"] = relationship()  # noqa: F821

@@ -1,0 +1,172 @@
+"""Casting votes, and choosing which proposal a voter sees next.
+
+Writes are atomic upserts that hold under concurrent requests on SQLite and PostgreSQL alike, and
+keep Proposal.vote_count, which the fair ordering reads instead of counting votes every time.
+"""
+import hashlib
+import hmac
+
+from flask import current_app
+from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from voting.community.models import Vote, VoteSkip
+from voting.db_types import utcnow
+from voting.enums import ProposalState, WindowState
+from voting.errors import RuleViolation
+from voting.extensions import db
+from voting.proposals.models import Proposal, ProposalSpeaker, ProposalTag
+
+# Proposals the community votes on: everything submitted that was not withdrawn or declined.
+VOTABLE_STATES = set(ProposalState) - {ProposalState.DRAFT, ProposalState.WITHDRAWN, ProposalState.DECLINED}
+# Multiplier and modulus of a per-voter shuffle that SQL computes on both backends (fits in 64 bits).
+SHUFFLE_MULTIPLIER, SHUFFLE_MODULUS = 2654435761, 4294967311
+
+
+def check_voting_open(event, now=None):
+    """Refuse unless the event's community voting is open at `now`."""
+    state = event.window_state("voting", now)
+    if state != WindowState.OPEN:
+        raise RuleViolation(f"Voting for {event.name} is {state.value}.")
+
+
+def check_can_vote(*, user, proposal, now=None):
+    """Refuse a vote the rules do not allow: window, proposal state, or the voter's own proposal."""
+    check_voting_open(proposal.event, now)
+    if proposal.state not in VOTABLE_STATES:
+        raise RuleViolation("This proposal is not open to votes.")
+    if is_own_proposal(user, proposal):
+        raise RuleViolation("You cannot vote on a proposal you speak on.")
+
+
+def is_own_proposal(user, proposal):
+    """Whether the user is one of the proposal's speakers (confirmed or invited)."""
+    return db.session.scalar(select(exists().where(ProposalSpeaker.proposal_id == proposal.id,
+                                                   ProposalSpeaker.user_id == user.id)))
+
+
+def cast_vote(*, user, proposal, choice, ip=None, now=None):
+    """Record the user's choice on the proposal, replacing an earlier one."""
+    check_can_vote(user=user, proposal=proposal, now=now)
+    now = now or utcnow()
+    changes = {"choice": choice, "ip_hash": hash_ip(ip), "updated_at": now}
+    if _update_vote(user, proposal, changes):
+        return
+    statement = _insert(Vote).values(user_id=user.id, proposal_id=proposal.id, created_at=now, **changes)
+    if db.session.execute(statement.on_conflict_do_nothing(index_elements=["user_id", "proposal_id"])).rowcount:
+        _add_to_count(proposal, 1)
+    else:  # a concurrent request inserted it first: ours becomes the change
+        _update_vote(user, proposal, changes)
+
+
+def clear_vote(*, user, proposal, now=None):
+    """Take the user's vote on the proposal back (while voting is open)."""
+    check_voting_open(proposal.event, now)
+    deleted = db.session.execute(delete(Vote).where(Vote.user_id == user.id, Vote.proposal_id == proposal.id))
+    if deleted.rowcount:
+        _add_to_count(proposal, -1)
+
+
+def skip_proposal(*, user, proposal, now=None):
+    """Pass over a proposal without voting: it is not shown to this voter again."""
+    check_voting_open(proposal.event, now)
+    statement = _insert(VoteSkip).values(user_id=user.id, proposal_id=proposal.id, created_at=now or utcnow())
+    db.session.execute(statement.on_conflict_do_nothing(index_elements=["user_id", "proposal_id"]))
+
+
+def vote_of(user, proposal):
+    """The user's current vote on the proposal, or None."""
+    return db.session.scalar(select(Vote).where(Vote.user_id == user.id, Vote.proposal_id == proposal.id))
+
+
+def next_proposal(*, user, event, track_id=None, text=None, keep_id=None):
+    """The proposal the voter sees next: `keep_id` if still waiting, else the fewest votes first.
+
+    Among proposals with equally few votes the order is a shuffle of the voter's own, so a reload
+    shows the same proposal and different voters see different ones.
+    """
+    waiting = waiting_proposals(user=user, event=event, track_id=track_id, text=text)
+    if keep_id is not None:
+        kept = db.session.scalar(waiting.where(Proposal.id == keep_id))
+        if kept is not None:
+            return kept
+    shuffle = (Proposal.id * SHUFFLE_MULTIPLIER + voter_seed(user, event)) % SHUFFLE_MODULUS
+    return db.session.scalar(waiting.order_by(Proposal.vote_count, shuffle, Proposal.id).limit(1))
+
+
+def waiting_proposals(*, user, event, track_id=None, text=None):
+    """A select of the proposals the user has neither voted on, skipped, nor speaks on."""
+    query = votable_proposals(event=event, track_id=track_id, text=text).where(
+        ~exists().where(Vote.proposal_id == Proposal.id, Vote.user_id == user.id),
+        ~exists().where(VoteSkip.proposal_id == Proposal.id, VoteSkip.user_id == user.id),
+        ~exists().where(ProposalSpeaker.proposal_id == Proposal.id, ProposalSpeaker.user_id == user.id),
+    )
+    return query
+
+
+def votable_proposals(*, event, track_id=None, text=None):
+    """A select of the event's proposals open to votes, optionally in one track or matching `text`."""
+    query = select(Proposal).where(Proposal.event_id == event.id, Proposal.state.in_(VOTABLE_STATES))
+    if track_id:
+        query = query.where(Proposal.track_id == track_id)
+    if text:
+        query = query.where(_matches(text))
+    return query
+
+
+def progress(*, user, event):
+    """(how many proposals the user voted on, how many they can vote on) in the event."""
+    total = db.session.scalar(select(func.count()).select_from(votable_proposals(event=event).where(
+        ~exists().where(ProposalSpeaker.proposal_id == Proposal.id, ProposalSpeaker.user_id == user.id)
+    ).subquery()))
+    voted = db.session.scalar(select(func.count()).select_from(Vote).join(Proposal).where(
+        Vote.user_id == user.id, Proposal.event_id == event.id, Proposal.state.in_(VOTABLE_STATES)))
+    return voted, total
+
+
+def recount_votes(*, event):
+    """Set every proposal's vote_count of the event from its votes (after bulk loads)."""
+    counted = select(func.count()).where(Vote.proposal_id == Proposal.id).scalar_subquery()
+    db.session.execute(update(Proposal).where(Proposal.event_id == event.id).values(vote_count=counted))
+
+
+def voter_seed(user, event):
+    """A number of the voter's own for this event, the same on every request."""
+    digest = hmac.new(_secret(), f"order:{event.id}:{user.id}".encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
+def hash_ip(ip):
+    """A salted hash of the voter's IP address: enough to group votes, not to recover the address."""
+    if not ip:
+        return None
+    return hmac.new(_secret(), f"ip:{ip}".encode(), hashlib.sha256).hexdigest()
+
+
+def _secret():
+    return current_app.config["SECRET_KEY"].encode()
+
+
+def _matches(text):
+    pattern = "%" + text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    speaker_names = select(ProposalSpeaker.proposal_id).join(ProposalSpeaker.user).where(
+        func.lower(ProposalSpeaker.user.property.mapper.class_.name).like(pattern, escape="\\"))
+    tags = select(ProposalTag.proposal_id).where(ProposalTag.name.like(pattern, escape="\\"))
+    return or_(func.lower(Proposal.title).like(pattern, escape="\\"), Proposal.id.in_(speaker_names),
+               Proposal.id.in_(tags))
+
+
+def _update_vote(user, proposal, changes):
+    result = db.session.execute(
+        update(Vote).where(Vote.user_id == user.id, Vote.proposal_id == proposal.id).values(**changes))
+    return result.rowcount
+
+
+def _add_to_count(proposal, delta):
+    db.session.execute(update(Proposal).where(Proposal.id == proposal.id)
+                       .values(vote_count=Proposal.vote_count + delta))
+
+
+def _insert(model):
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)
