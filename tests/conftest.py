@@ -69,7 +69,7 @@ def app(backend, app_config):
         yield app
         db.session.remove()
         if backend == "postgresql":
-            _empty_tables()
+            empty_tables()
         db.engine.dispose()
 
 
@@ -84,7 +84,7 @@ def _prepare_schema(backend):
         _schema_ready.add(backend)
 
 
-def _empty_tables():
+def empty_tables():
     names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
     with db.engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

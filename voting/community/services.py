@@ -7,7 +7,7 @@ import hashlib
 import hmac
 
 from flask import current_app
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import BigInteger, cast, delete, exists, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from voting.community.models import Vote, VoteSkip
@@ -52,8 +52,10 @@ def cast_vote(*, user, proposal, choice, ip=None, now=None):
     changes = {"choice": choice, "ip_hash": hash_ip(ip), "updated_at": now}
     if _update_vote(user, proposal, changes):
         return
-    statement = _insert(Vote).values(user_id=user.id, proposal_id=proposal.id, created_at=now, **changes)
-    if db.session.execute(statement.on_conflict_do_nothing(index_elements=["user_id", "proposal_id"])).rowcount:
+    statement = (_insert(Vote).values(user_id=user.id, proposal_id=proposal.id, created_at=now, **changes)
+                 .on_conflict_do_nothing(index_elements=["user_id", "proposal_id"]).returning(Vote.id))
+    # rowcount is not reliable for INSERT .. ON CONFLICT on every driver; a returned id is.
+    if db.session.execute(statement).first() is not None:
         _add_to_count(proposal, 1)
     else:  # a concurrent request inserted it first: ours becomes the change
         _update_vote(user, proposal, changes)
@@ -90,8 +92,14 @@ def next_proposal(*, user, event, track_id=None, text=None, keep_id=None):
         kept = db.session.scalar(waiting.where(Proposal.id == keep_id))
         if kept is not None:
             return kept
-    shuffle = (Proposal.id * SHUFFLE_MULTIPLIER + voter_seed(user, event)) % SHUFFLE_MODULUS
+    shuffle = _shuffle(voter_seed(user, event))
     return db.session.scalar(waiting.order_by(Proposal.vote_count, shuffle, Proposal.id).limit(1))
+
+
+def _shuffle(seed):
+    """A per-seed permutation of proposal ids, in 64-bit integer SQL on both backends."""
+    big = cast(Proposal.id, BigInteger) * literal(SHUFFLE_MULTIPLIER, BigInteger) + literal(seed, BigInteger)
+    return big % literal(SHUFFLE_MODULUS, BigInteger)
 
 
 def waiting_proposals(*, user, event, track_id=None, text=None):
