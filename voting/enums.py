@@ -91,6 +91,18 @@ class SpeakerStatus(str, enum.Enum):
     CONFIRMED = "confirmed"
 
 
+class SelectionMark(str, enum.Enum):
+    """A chair's mark on a proposal in their own selection list."""
+
+    SELECTED = "selected"
+    MAYBE = "maybe"
+    PASS = "pass"
+
+    @property
+    def label(self):
+        return self.value.capitalize()
+
+
 class SlotKind(str, enum.Enum):
     """What fills a slot of the schedule."""
 

@@ -6,11 +6,12 @@ from voting.mail.models import OutboxMail
 from voting.proposals.models import (
     Decision, Proposal, ProposalRevision, ProposalSpeaker, ProposalTag, SpeakerProfile,
 )
-from voting.review.models import Review
+from voting.review.models import ChairSelection, Review, ReviewComment, TeamSelection
 from voting.schedule.models import Room, Slot
 
 __all__ = [
-    "ActivityLog", "Decision", "Event", "Identity", "Organiser", "OutboxMail", "Proposal",
-    "ProposalRevision", "ProposalSpeaker", "ProposalTag", "Review", "RoleInvitation", "Room", "Slot",
-    "SpeakerProfile", "Track", "TrackChair", "User", "Vote", "VoterExclusion", "VoteSkip",
+    "ActivityLog", "ChairSelection", "Decision", "Event", "Identity", "Organiser", "OutboxMail", "Proposal",
+    "ProposalRevision", "ProposalSpeaker", "ProposalTag", "Review", "ReviewComment", "RoleInvitation", "Room",
+    "Slot", "SpeakerProfile", "TeamSelection", "Track", "TrackChair", "User", "Vote", "VoterExclusion",
+    "VoteSkip",
 ]

@@ -1,7 +1,7 @@
 """Events (summits), their tracks, and who runs them."""
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint, true
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voting.db_types import UTCDateTime, utcnow
@@ -26,6 +26,7 @@ class Event(db.Model):
         CheckConstraint("ends_on >= starts_on", name="dates_order"),
         CheckConstraint("max_proposals_per_speaker >= 1", name="proposal_limit_positive"),
         CheckConstraint("max_speakers_per_proposal >= 1", name="speaker_limit_positive"),
+        CheckConstraint("review_scale_max >= 2 AND review_scale_max <= 10", name="review_scale_range"),
         *(_window_order(name) for name in WINDOWS),
     )
 
@@ -53,6 +54,14 @@ class Event(db.Model):
     # average's prior weighs (None: the median number of votes per proposal).
     results_public_after_close: Mapped[bool] = mapped_column(default=True, server_default=true())
     bayes_prior_votes: Mapped[int | None]
+    # Track chairs' review: the score scale (1..max) and its labels (one a line), anonymous review,
+    # whether chairs (not only organisers) may decide, and how many talks of one company or speaker
+    # in a team list are flagged.
+    review_scale_max: Mapped[int] = mapped_column(default=5, server_default="5")
+    review_scale_labels: Mapped[str] = mapped_column(Text, default="", server_default="")
+    anonymous_review: Mapped[bool] = mapped_column(default=False, server_default=false())
+    chairs_can_decide: Mapped[bool] = mapped_column(default=False, server_default=false())
+    team_list_flag_threshold: Mapped[int] = mapped_column(default=2, server_default="2")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tracks: Mapped[list["Track"]] = relationship(

@@ -60,6 +60,10 @@ class Proposal(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # How many community votes it has: kept by the voting service, so ordering needs no aggregate.
     vote_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Decisions stay private until an organiser publishes them: the state speakers were last told.
+    published_state: Mapped[ProposalState | None] = mapped_column(
+        enum_column(ProposalState, "proposal_published_state"))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped["Event"] = relationship()  # noqa: F821
     track: Mapped["Track"] = relationship()  # noqa: F821
