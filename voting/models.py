@@ -7,11 +7,11 @@ from voting.proposals.models import (
     Decision, Proposal, ProposalRevision, ProposalSpeaker, ProposalTag, SpeakerProfile,
 )
 from voting.review.models import ChairSelection, Review, ReviewComment, TeamSelection
-from voting.schedule.models import Room, Slot
+from voting.schedule.models import Room, ScheduleChange, Slot
 
 __all__ = [
     "ActivityLog", "ChairSelection", "Decision", "Event", "Identity", "Organiser", "OutboxMail", "Proposal",
     "ProposalRevision", "ProposalSpeaker", "ProposalTag", "Review", "ReviewComment", "RoleInvitation", "Room",
-    "Slot", "SpeakerProfile", "TeamSelection", "Track", "TrackChair", "User", "Vote", "VoterExclusion",
-    "VoteSkip",
+    "ScheduleChange", "Slot", "SpeakerProfile", "TeamSelection", "Track", "TrackChair", "User", "Vote",
+    "VoterExclusion", "VoteSkip",
 ]

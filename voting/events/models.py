@@ -62,6 +62,9 @@ class Event(db.Model):
     anonymous_review: Mapped[bool] = mapped_column(default=False, server_default=false())
     chairs_can_decide: Mapped[bool] = mapped_column(default=False, server_default=false())
     team_list_flag_threshold: Mapped[int] = mapped_column(default=2, server_default="2")
+    # The schedule: public once published; every publication after the first is a new version.
+    schedule_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    schedule_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tracks: Mapped[list["Track"]] = relationship(

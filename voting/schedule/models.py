@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from voting.db_types import UTCDateTime, enum_column
+from voting.db_types import UTCDateTime, enum_column, utcnow
 from voting.enums import SlotKind
 from voting.extensions import db
 
@@ -45,3 +45,18 @@ class Slot(db.Model):
     event: Mapped["Event"] = relationship()  # noqa: F821
     room: Mapped[Room | None] = relationship()
     proposal: Mapped["Proposal | None"] = relationship()  # noqa: F821
+
+
+class ScheduleChange(db.Model):
+    """A change to a published schedule, listed in its change log; each publication is a version."""
+
+    __tablename__ = "schedule_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int]
+    summary: Mapped[str] = mapped_column(String(500))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped["User | None"] = relationship()  # noqa: F821
