@@ -30,7 +30,7 @@ def test_event_page_shows_tracks_and_the_state_of_each_window(client):
     db.session.commit()
     page = client.get("/events/hk").get_data(as_text=True)
     assert "Storage" in page and "12 sessions, 3 alternates" in page
-    rows = {label: page.split(label, 1)[1].split("</tr>", 1)[0]
+    rows = {label: page.split(f'<th scope="row">{label}</th>', 1)[1].split("</tr>", 1)[0]
             for label in ("Call for proposals", "Community voting", "Track chair review")}
     assert "closed" in rows["Call for proposals"]
     assert ">open<" in rows["Community voting"]
@@ -99,3 +99,24 @@ def test_stylesheet_is_served_locally(client):
     assert 'href="/static/css/podium.css"' in page
     with client.get("/static/css/podium.css") as response:
         assert response.status_code == 200
+
+
+def test_hsts_only_in_production(client):
+    assert "Strict-Transport-Security" not in client.get("/healthz").headers
+    app = make_app("sqlite", PODIUM_ENV="production", SECRET_KEY="x" * 32, DATABASE_CHECK_ON_START=False)
+    with app.test_client().get("/static/css/podium.css") as response:
+        assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_production_errors_show_no_internals():
+    app = make_app("sqlite", PODIUM_ENV="production", SECRET_KEY="x" * 32, DATABASE_CHECK_ON_START=False)
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/boom")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "secret internals" not in page and "Traceback" not in page
+    assert "Something went wrong on our side" in page

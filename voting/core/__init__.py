@@ -10,6 +10,13 @@ def register_core(app):
     register_error_handlers(app)
     register_template_helpers(app)
     app.after_request(_security_headers)
+    if app.config["PODIUM_ENV"] == "production":
+        app.after_request(_strict_transport_security)
+
+
+def _strict_transport_security(response):
+    response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
 
 
 def _security_headers(response):
