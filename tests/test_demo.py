@@ -1,13 +1,17 @@
 """`flask --app app demo` loads a full demo event once, and only once."""
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import func, select, text
 
 from tests.factories import make_event, make_proposal, make_user
 from voting.demo import services
 from voting.demo.event import DEMO_SLUG
-from voting.enums import VoteChoice, WindowState
+from voting.enums import ProposalState, SlotKind, VoteChoice, WindowState
 from voting.extensions import db
-from voting.models import Event, Proposal, User, Vote
+from voting.models import Event, Proposal, Room, ScheduleChange, Slot, User, Vote
+from voting.schedule.conflicts import schedule_conflicts
+from voting.schedule.services import public_schedule, unplaced_proposals
 
 pytestmark = pytest.mark.slow
 
@@ -111,3 +115,26 @@ def test_every_proposal_knows_its_vote_count(runner):
     counted = dict(db.session.execute(select(Vote.proposal_id, func.count()).group_by(Vote.proposal_id)).all())
     for proposal in db.session.scalars(select(Proposal)):
         assert proposal.vote_count == counted.get(proposal.id, 0)
+
+
+def test_the_demo_schedule_is_published_placed_and_conflict_free(runner):
+    run_demo(runner)
+    event = db.session.scalar(select(Event).where(Event.slug == DEMO_SLUG))
+    assert event.schedule_version == 1 and event.schedule_published_at is not None
+    assert [change.version for change in db.session.scalars(select(ScheduleChange))] == [1]
+    assert schedule_conflicts(event) == []
+    placed = db.session.scalars(select(Slot).where(Slot.event_id == event.id,
+                                                   Slot.proposal_id.is_not(None))).all()
+    accepted = db.session.scalars(select(Proposal).where(
+        Proposal.event_id == event.id,
+        Proposal.state.in_([ProposalState.ACCEPTED, ProposalState.CONFIRMED]))).all()
+    assert len(placed) == len(accepted) >= 30 and unplaced_proposals(event) == []
+    days = public_schedule(event)
+    assert len(days) == 3
+    for day in days:
+        titles = {slot.title for _, slots in day.times for slot in slots if slot.kind == SlotKind.BREAK}
+        assert {"Coffee Break", "Lunch"} <= titles
+        assert max(sum(slot.proposal is not None for slot in slots) for _, slots in day.times) >= 3
+    keynote = db.session.scalar(select(Slot).where(Slot.event_id == event.id, Slot.kind == SlotKind.KEYNOTE))
+    biggest = db.session.scalar(select(Room).where(Room.event_id == event.id).order_by(Room.capacity.desc()))
+    assert keynote.room_id == biggest.id and keynote.starts_at.astimezone(ZoneInfo(event.timezone)).hour == 9

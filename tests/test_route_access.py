@@ -3,13 +3,17 @@
 The table below names every endpoint and method of the app; a route missing from it fails
 `test_every_route_is_in_the_table`, so no future route escapes these checks.
 """
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from tests.factories import make_event, make_proposal, make_track, make_user
 from voting.enums import SpeakerStatus
 from voting.extensions import db
-from voting.models import Organiser, OutboxMail, ProposalSpeaker, SpeakerProfile, TrackChair
+from voting.models import Organiser, OutboxMail, ProposalSpeaker, Room, Slot, SpeakerProfile, TrackChair
 from voting.proposals.speakers import invitation_token
+from voting.review.decisions import confirm_token
 
 ROLES = ("anonymous", "user", "speaker", "other_speaker", "chair", "other_chair", "organiser",
          "other_organiser", "admin")
@@ -38,6 +42,12 @@ TABLE = {
     ("static", "GET"): everyone(200),
     ("events.detail", "GET"): everyone(200),
     ("api.me", "GET"): signed_in(200, anonymous=401),
+    ("api.events", "GET"): everyone(200),
+    ("api.proposals", "GET"): everyone(200),
+    # The world's schedule is not published: its exports and API schedule are the organisers' alone.
+    ("api.schedule", "GET"): everyone(404),
+    ("api.openapi", "GET"): everyone(200),
+    ("export.download", "GET"): only(ORGANISERS, 200, others=404, anonymous=404),
     ("auth.login", "GET"): everyone(200),
     ("auth.login_with", "GET"): everyone(302),
     ("auth.callback", "GET"): everyone(400),
@@ -59,8 +69,59 @@ TABLE = {
     ("proposals.mine", "GET"): signed_in(200),
     ("proposals.speaker_profile", "GET"): signed_in(200),
     ("proposals.speaker_profile", "POST"): signed_in(400),
+    ("community.vote", "GET"): everyone(200),
+    ("community.proposal", "GET"): everyone(200),
+    ("community.cast", "POST"): signed_in(400),  # an empty form has no choice
+    ("community.my_votes", "GET"): signed_in(200),
     ("proposal_admin.index", "GET"): only(ORGANISERS, 200),
     ("proposal_admin.export_csv", "GET"): only(ORGANISERS, 200),
+    ("integrity.index", "GET"): only(ORGANISERS, 200),
+    ("integrity.exclude", "POST"): only(ORGANISERS, 400),
+    ("integrity.include", "POST"): only(ORGANISERS, 400),
+    # Voting is open in the World: results only for the event's chairs and organisers, a 403 page for others.
+    ("results.ranking", "GET"): only(["chair", "other_chair", *ORGANISERS], 200, anonymous=403),
+    ("results.dashboard", "GET"): only(ORGANISERS, 200),
+    ("decisions.index", "GET"): only(ORGANISERS, 200),  # chairs too when the event allows it (not here)
+    ("decisions.decide", "POST"): only(ORGANISERS, 400),  # an empty form has no decision
+    ("decisions.apply", "POST"): only(ORGANISERS, 302),
+    ("decisions.publish", "POST"): only(ORGANISERS, 302),
+    # The signed link is the proof: no sign-in; an empty POST chooses neither Confirm nor Decline.
+    ("decisions.participation", "GET"): everyone(200),
+    ("decisions.participation", "POST"): everyone(400),
+    # Selection lists: the track's chairs and its event's organisers; an empty mark or move form is a 400,
+    # an empty add puts the talk in the team list, removing a talk that is not there is refused: 303 both.
+    ("selection.mine", "GET"): only(["chair", *ORGANISERS], 200),
+    ("selection.mark", "POST"): only(["chair", *ORGANISERS], 400),
+    ("selection.unmark", "POST"): only(["chair", *ORGANISERS], 303),
+    ("selection.move", "POST"): only(["chair", *ORGANISERS], 400),
+    ("selection.team", "GET"): only(["chair", *ORGANISERS], 200),
+    ("selection.team_add", "POST"): only(["chair", *ORGANISERS], 303),
+    ("selection.team_remove", "POST"): only(["chair", *ORGANISERS], 303),
+    ("selection.team_move", "POST"): only(["chair", *ORGANISERS], 400),
+    # The chairs' review: the track's chairs and the organisers read; only chairs score (an empty form: 400).
+    ("review.index", "GET"): only(["chair", "other_chair", *ORGANISERS], 200),
+    ("review.panel", "GET"): only(["chair", *ORGANISERS], 200),
+    ("review.proposal", "GET"): only(["chair", *ORGANISERS], 200),
+    ("review.proposal", "POST"): only(["chair"], 400),
+    ("review.comment", "POST"): only(["chair", *ORGANISERS], 400),
+    # The schedule: public once published (not in the World), a preview for organisers; the builder is
+    # theirs. Empty forms are refused (400); unplacing an empty slot is flashed (302); removals succeed (302).
+    ("schedule.public", "GET"): only(ORGANISERS, 200, others=404, anonymous=404),
+    ("schedule.index", "GET"): only(ORGANISERS, 200),
+    ("schedule.publish", "POST"): only(ORGANISERS, 400),
+    ("schedule.rooms", "GET"): only(ORGANISERS, 200),
+    ("schedule.rooms", "POST"): only(ORGANISERS, 400),
+    ("schedule.edit_room", "GET"): only(ORGANISERS, 200),
+    ("schedule.edit_room", "POST"): only(ORGANISERS, 400),
+    ("schedule.move_room", "POST"): only(ORGANISERS, 400),
+    ("schedule.delete_room", "POST"): only(ORGANISERS, 302),
+    ("schedule.day", "GET"): only(ORGANISERS, 200),
+    ("schedule.add_slot", "POST"): only(ORGANISERS, 400),
+    ("schedule.add_grid", "POST"): only(ORGANISERS, 400),
+    ("schedule.place", "POST"): only(ORGANISERS, 400),
+    ("schedule.move", "POST"): only(ORGANISERS, 400),
+    ("schedule.unplace", "POST"): only(ORGANISERS, 302),
+    ("schedule.delete_slot", "POST"): only(ORGANISERS, 302),
     ("events.console.new_event", "GET"): only(["admin"], 200),
     ("events.console.new_event", "POST"): only(["admin"], 400),
     ("events.console.edit_event", "GET"): only(ORGANISERS, 200),
@@ -109,6 +170,10 @@ class World:
             Organiser(event=self.event, user=self.users["organiser"]),
             Organiser(event=other_event, user=self.users["other_organiser"]),
         ])
+        self.room = Room(event=self.event, name="Main hall", capacity=100)
+        nine = datetime.combine(self.event.starts_on, time(9), ZoneInfo(self.event.timezone))
+        self.slot = Slot(event=self.event, room=self.room, starts_at=nine, ends_at=nine + timedelta(minutes=40))
+        db.session.add_all([self.room, self.slot])
         self.mail = OutboxMail(to_address="x@example.org", subject="Hello", body="Hi", status="failed")
         db.session.add(self.mail)
         db.session.commit()
@@ -119,9 +184,12 @@ class World:
         values = {
             "event_slug": self.event.slug, "track_slug": self.track.slug, "name": "github",
             "filename": "css/podium.css", "speaker_id": self.invited.id, "token": invitation_token(self.invited),
-            "mail_id": self.mail.id, "kind": "chairs", "role_id": self.track.chairs[0].id,
+            "mail_id": self.mail.id, "export_name": "schedule.ics", "kind": "chairs", "role_id": self.track.chairs[0].id,
+            "day": self.event.starts_on.isoformat(), "room_id": self.room.id, "slot_id": self.slot.id,
         }
         values["slug"] = self.proposal.slug if "event_slug" in arguments else self.event.slug
+        if rule.endpoint.startswith("decisions."):
+            values["token"] = confirm_token(self.proposal, self.users["speaker"])
         return {name: values[name] for name in arguments}
 
 

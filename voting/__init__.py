@@ -63,26 +63,44 @@ def _init_extensions(app):
 def _register_blueprints(app):
     from voting.api.routes import bp as api_bp
     from voting.auth import init_auth
+    from voting.community.routes import bp as community_bp
+    from voting.community.results_routes import bp as results_bp
+    from voting.community.stuffing_routes import bp as integrity_bp
     from voting.core import register_core
     from voting.events.routes import bp as events_bp
+    from voting.export.routes import bp as export_bp
     from voting.mail.routes import bp as mail_bp
     from voting.proposals.admin import bp as proposal_admin_bp
     from voting.proposals.routes import bp as proposals_bp
+    from voting.review.routes import bp as review_bp
+    from voting.review.decision_routes import bp as decisions_bp
+    from voting.review.selection_routes import bp as selection_bp
+    from voting.schedule.routes import bp as schedule_bp
 
     register_core(app)
     init_auth(app)
     app.register_blueprint(events_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(proposal_admin_bp)
+    app.register_blueprint(community_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(export_bp)
     app.register_blueprint(mail_bp)
+    app.register_blueprint(integrity_bp)
+    app.register_blueprint(results_bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(decisions_bp)
+    app.register_blueprint(selection_bp)
+    app.register_blueprint(schedule_bp)
 
 
 def _register_cli(app):
     from voting.demo import demo_command
+    from voting.export.cli import export_command
     from voting.mail.cli import mail_cli
 
     app.cli.add_command(demo_command)
+    app.cli.add_command(export_command)
     app.cli.add_command(mail_cli)
 
 

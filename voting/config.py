@@ -43,6 +43,10 @@ class BaseConfig:
     MAIL_TIMEOUT = 10
     MAIL_MAX_ATTEMPTS = 8
     MAIL_LEASE_SECONDS = 600  # how long a worker's claim on a batch lasts
+    # Vote writes (votes, skips, clears) allowed per signed-in user and per client IP; a person reading
+    # proposals stays far below these, a script does not. The IP limit is higher: conference Wi-Fi shares IPs.
+    VOTE_RATE_LIMIT_USER = "30 per minute; 600 per hour"
+    VOTE_RATE_LIMIT_IP = "300 per minute"
 
 
 class DevelopmentConfig(BaseConfig):

@@ -70,3 +70,55 @@ def can_view_proposal(user, proposal):
     if can_chair(user, proposal.track):
         return True
     return proposal.event.window_state("voting") in (WindowState.OPEN, WindowState.CLOSED)
+
+
+def can_see_results(user, event, now=None):
+    """Organisers and the event's chairs always; others once voting has closed, if the event says so."""
+    if can_manage_event(user, event) or is_chair_in_event(user, event):
+        return True
+    return event.results_public_after_close and event.window_state("voting", now) == WindowState.CLOSED
+
+
+def is_track_chair(user, track):
+    """A chair of this very track (organisers who do not chair it are not)."""
+    return is_signed_in(user) and track is not None and _exists(TrackChair.track_id == track.id,
+                                                                 TrackChair.user_id == user.id)
+
+
+def can_score(user, proposal):
+    """The track's chairs score its proposals, except those they speak on; organisers read and discuss."""
+    return is_track_chair(user, proposal.track) and not is_speaker(user, proposal)
+
+
+def can_see_reviews(user, proposal):
+    """The track's chairs and the organisers see its scores and discussion; never the proposal's speakers."""
+    return can_chair(user, proposal.track) and not is_speaker(user, proposal)
+
+
+def can_see_speakers(user, event):
+    """Under anonymous review only the organisers see who the speakers are; otherwise whoever sees the page."""
+    return not event.anonymous_review or can_manage_event(user, event)
+
+
+def can_decide(user, event, track=None):
+    """Organisers; chairs too when the event allows it (of `track`, or of any track of the event)."""
+    if can_manage_event(user, event):
+        return True
+    if event is None or not event.chairs_can_decide:
+        return False
+    return can_chair(user, track) if track is not None else is_chair_in_event(user, event)
+
+
+def can_see_decision(user, proposal):
+    """Who sees a proposal's decision before it is published: its chairs and organisers, not its speakers."""
+    return can_chair(user, proposal.track) and not is_speaker(user, proposal)
+
+
+def can_select(user, proposal):
+    """Chairs of the proposal's track (and its organisers) may put it in their lists, unless they speak on it."""
+    return can_chair(user, proposal.track) and not any(s.user_id == user.id for s in proposal.speakers)
+
+
+def can_view_schedule(user, event):
+    """Everyone once the event's schedule is published; its organisers (a preview) before."""
+    return event.schedule_published_at is not None or can_manage_event(user, event)

@@ -9,6 +9,7 @@ from voting.demo.activity import make_reviews, make_roles, make_votes
 from voting.demo.event import DEMO_SLUG, make_event, make_rooms
 from voting.demo.people import DOMAIN, make_people
 from voting.demo.reset import reset_demo
+from voting.demo.schedule import make_schedule
 from voting.demo.talks import load_seed_talks, make_proposals
 from voting.demo.timeline import add_history, assign_states
 from voting.enums import SpeakerStatus
@@ -62,6 +63,7 @@ def build_demo(now):
     insert_proposal_parts(proposals, proposal_ids, user_ids)
     insert_activity(votes, reviews, proposal_ids, user_ids)
     recount_votes(event=event)
+    make_schedule(event, now)
     return event
 
 

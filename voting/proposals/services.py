@@ -24,7 +24,7 @@ TRANSITIONS = {
     S.SUBMITTED: {S.WITHDRAWN, S.ACCEPTED, S.ALTERNATE, S.REJECTED},
     S.ACCEPTED: {S.CONFIRMED, S.DECLINED, S.ALTERNATE, S.REJECTED, S.WITHDRAWN},
     S.ALTERNATE: {S.ACCEPTED, S.REJECTED, S.WITHDRAWN},
-    S.REJECTED: {S.ACCEPTED, S.ALTERNATE},
+    S.REJECTED: {S.ACCEPTED, S.ALTERNATE, S.WITHDRAWN},
     S.CONFIRMED: {S.DECLINED, S.WITHDRAWN},
     S.WITHDRAWN: set(),
     S.DECLINED: set(),
@@ -74,7 +74,8 @@ def update_proposal(*, proposal, user, content, tags=(), now=None):
     """Change a draft or submitted proposal; an edit after submission is kept as a revision."""
     check_cfp_open(proposal.event, now)
     if proposal.state not in EDITABLE_STATES:
-        raise RuleViolation(f"A {proposal.state.value} proposal can no longer be edited.")
+        # Says nothing of the (maybe unpublished) decision that made it final.
+        raise RuleViolation("This proposal can no longer be edited.")
     _check_title_free(proposal.event, content["title"], proposal)
     _check_track(proposal.event, content.get("track_id"))
     for name, value in content.items():

@@ -1,0 +1,1 @@
+"""Tests of the read-only JSON API and its OpenAPI document."""
