@@ -67,3 +67,21 @@ def test_bad_configuration_stops_with_one_clear_line(env, message):
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
     assert result.stderr.startswith(message)
+
+
+def test_trusted_proxies_give_the_client_address():
+    app = create_app({"PODIUM_ENV": "testing", "PODIUM_TRUSTED_PROXIES": "1"})
+
+    @app.get("/whoami")
+    def whoami():
+        from flask import request
+
+        return request.remote_addr
+
+    response = app.test_client().get("/whoami", headers={"X-Forwarded-For": "198.51.100.9"},
+                                     environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert response.get_data(as_text=True) == "198.51.100.9"
+    plain = create_app({"PODIUM_ENV": "testing"})
+    plain.add_url_rule("/whoami", view_func=whoami)
+    assert plain.test_client().get("/whoami", headers={"X-Forwarded-For": "198.51.100.9"}).get_data(
+        as_text=True) == "127.0.0.1"

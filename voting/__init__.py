@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy import text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.engine import make_url
@@ -25,6 +26,7 @@ def create_app(config=None):
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
+    _trust_proxies(app)
     if app.config["DATABASE_CHECK_ON_START"]:
         check_database(app)
     return app
@@ -102,6 +104,16 @@ def _register_cli(app):
     app.cli.add_command(demo_command)
     app.cli.add_command(export_command)
     app.cli.add_command(mail_cli)
+
+
+def _trust_proxies(app):
+    """Behind nginx, take the client's address and scheme from the trusted proxies' headers."""
+    try:
+        count = int(app.config["PODIUM_TRUSTED_PROXIES"])
+    except ValueError:
+        raise ConfigError("PODIUM_TRUSTED_PROXIES must be a whole number") from None
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def check_database(app):

@@ -31,6 +31,8 @@ class BaseConfig:
     PODIUM_DEV_LOGIN = False
     PODIUM_ADMINS = ""  # comma-separated emails of site admins
     PODIUM_BASE_URL = "http://127.0.0.1:5000"  # for links in mails sent outside a request
+    # How many reverse proxies (nginx ...) stand in front of the app and set X-Forwarded-*; 0 = none.
+    PODIUM_TRUSTED_PROXIES = 0
     MAIL_BACKEND = "smtp"  # "smtp": the worker sends; "outbox": mails are only kept, for the browser
     MAIL_OUTBOX_VIEW = False
     MAIL_SERVER = "localhost"
@@ -130,7 +132,9 @@ def _environment_settings(environ):
     if environ.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URI"] = environ["DATABASE_URL"]
     for name, value in environ.items():
-        if name.startswith("PODIUM_OAUTH_") or name in ("PODIUM_DEV_LOGIN", "PODIUM_ADMINS", "PODIUM_BASE_URL"):
+        if name.startswith("PODIUM_OAUTH_") or name in ("PODIUM_DEV_LOGIN", "PODIUM_ADMINS", "PODIUM_BASE_URL",
+                                                          "PODIUM_TRUSTED_PROXIES", "VOTE_RATE_LIMIT_USER",
+                                                          "VOTE_RATE_LIMIT_IP"):
             settings[name] = value
     settings.update(_mail_settings(environ))
     return settings

@@ -3,8 +3,8 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from voting.community import charts, results
-from voting.events.services import get_event_or_404
-from voting.permissions import can_manage_event, can_see_results
+from voting.events.services import get_event_or_404, managed_event_or_403
+from voting.permissions import can_see_results
 
 bp = Blueprint("results", __name__)
 PER_PAGE = 100
@@ -27,9 +27,7 @@ def ranking(event_slug):
 @login_required
 def dashboard(event_slug):
     """The organiser's pictures of the voting: per day, per proposal, per track and each distribution."""
-    event = get_event_or_404(event_slug)
-    if not can_manage_event(current_user, event):
-        abort(403, description=f"Only the organisers of {event.name} can see its voting dashboard.")
+    event = managed_event_or_403(event_slug, current_user, "see its voting dashboard")
     figures = results.dashboard(event=event, page=request.args.get("page", 1, type=int))
     return render_template("community/dashboard.html", event=event, figures=figures,
                            charts=charts.dashboard_charts(figures, time_zone=event.timezone))

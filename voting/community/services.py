@@ -71,7 +71,7 @@ def clear_vote(*, user, proposal, now=None):
 
 def skip_proposal(*, user, proposal, now=None):
     """Pass over a proposal without voting: it is not shown to this voter again."""
-    check_voting_open(proposal.event, now)
+    check_can_vote(user=user, proposal=proposal, now=now)
     statement = _insert(VoteSkip).values(user_id=user.id, proposal_id=proposal.id, created_at=now or utcnow())
     db.session.execute(statement.on_conflict_do_nothing(index_elements=["user_id", "proposal_id"]))
 

@@ -8,9 +8,8 @@ from wtforms.validators import InputRequired, Length
 from voting.auth.models import User
 from voting.community import stuffing
 from voting.core.forms import save_form
-from voting.events.services import get_event_or_404
+from voting.events.services import managed_event_or_403
 from voting.extensions import db
-from voting.permissions import can_manage_event
 
 bp = Blueprint("integrity", __name__)
 PAGE = "/events/<event_slug>/manage/voting-integrity"
@@ -37,10 +36,7 @@ def require_sign_in():
 
 def _managed_event(event_slug):
     """The event if the user may manage it: a 404 when unknown, a 403 when not theirs."""
-    event = get_event_or_404(event_slug)
-    if not can_manage_event(current_user, event):
-        abort(403, description=f"Only the organisers of {event.name} can review its voting.")
-    return event
+    return managed_event_or_403(event_slug, current_user, "review its voting")
 
 
 def _user_or_404(user_id):

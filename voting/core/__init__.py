@@ -1,11 +1,12 @@
 """Site-wide pieces: the home page, health check, error pages, template helpers."""
-from voting.core.errors import register_error_handlers
-from voting.core.routes import bp
-from voting.core.templating import register_template_helpers
-
 
 def register_core(app):
     """Attach the core blueprint, error pages, security headers and template helpers."""
+    # Imported here so that the small helpers of voting.core import without the blueprint.
+    from voting.core.errors import register_error_handlers
+    from voting.core.routes import bp
+    from voting.core.templating import register_template_helpers
+
     app.register_blueprint(bp)
     register_error_handlers(app)
     register_template_helpers(app)

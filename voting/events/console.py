@@ -8,7 +8,7 @@ from voting.errors import RuleViolation
 from voting.events import roles
 from voting.events.forms import ChairForm, EventForm, MoveForm, OrganiserForm, TrackForm
 from voting.events.services import (
-    create_event, create_track, get_event_or_404, get_track_or_404, list_activity, move_track,
+    create_event, create_track, get_track_or_404, list_activity, managed_event_or_403, move_track,
     update_event, update_track,
 )
 from voting.extensions import db
@@ -24,11 +24,8 @@ def require_sign_in():
 
 
 def managed_event(slug):
-    """The event with this slug if the user may manage it: a 404 when unknown, a 403 when not theirs."""
-    event = get_event_or_404(slug)
-    if not can_manage_event(current_user, event):
-        abort(403, description=f"Only the organisers of {event.name} can manage it.")
-    return event
+    """The event if the user may manage it: a 404 when unknown, a 403 when not theirs."""
+    return managed_event_or_403(slug, current_user, "manage it")
 
 
 def page(template, **context):

@@ -9,8 +9,10 @@ from sqlalchemy.orm import selectinload
 
 from voting.enums import VoteChoice
 from voting.events.models import WINDOWS, ActivityLog, Event, Organiser, RoleInvitation, Track, TrackChair
+from voting.core.ordering import move_next_to_neighbour
 from voting.errors import RuleViolation
 from voting.extensions import db
+from voting.permissions import can_manage_event
 
 WINDOW_LABELS = {"cfp": "Call for proposals", "voting": "Community voting", "review": "Track chair review"}
 WINDOW_FIELDS = tuple(f"{name}_{edge}_at" for name in WINDOWS for edge in ("opens", "closes"))
@@ -45,6 +47,14 @@ def get_track_or_404(event, slug):
     if track is None:
         abort(404, description=f"{event.name} has no track called {slug!r}.")
     return track
+
+
+def managed_event_or_403(slug, user, doing="manage it"):
+    """The event with this slug if `user` may manage it: a 404 when unknown, a 403 saying who may."""
+    event = get_event_or_404(slug)
+    if not can_manage_event(user, event):
+        abort(403, description=f"Only the organisers of {event.name} can {doing}.")
+    return event
 
 
 def event_windows(event, now=None):
@@ -143,14 +153,9 @@ def move_track(*, track, user, direction):
     if direction not in ("up", "down"):
         raise ValueError(f"unknown direction {direction!r}")
     tracks = sorted(track.event.tracks, key=lambda t: (t.position, t.id))
-    here = tracks.index(track)
-    there = here - 1 if direction == "up" else here + 1
-    if 0 <= there < len(tracks):
-        tracks[here], tracks[there] = tracks[there], tracks[here]
+    if move_next_to_neighbour(tracks, track, direction):
         record_activity(event=track.event, user=user, action="track.moved",
                         details=f"Moved track {track.name} {direction}")
-    for position, each in enumerate(tracks):
-        each.position = position
     db.session.flush()
     return track
 

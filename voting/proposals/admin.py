@@ -3,8 +3,7 @@ from flask import Blueprint, Response, abort, render_template, request, stream_w
 from flask_login import current_user, login_required
 
 from voting.enums import Format
-from voting.events.services import get_event_or_404
-from voting.permissions import can_manage_event
+from voting.events.services import managed_event_or_403
 from voting.proposals import listing
 
 bp = Blueprint("proposal_admin", __name__)
@@ -13,10 +12,7 @@ LIST = "/events/<event_slug>/manage/proposals"
 
 def _managed_event(event_slug):
     """The event if the user may manage it: a 404 when unknown, a 403 when not theirs."""
-    event = get_event_or_404(event_slug)
-    if not can_manage_event(current_user, event):
-        abort(403, description=f"Only the organisers of {event.name} can see all its proposals.")
-    return event
+    return managed_event_or_403(event_slug, current_user, "see all its proposals")
 
 
 def _filters(event):

@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 from voting.auth.forms import PostForm
 from voting.core.forms import save_form
 from voting.errors import RuleViolation
-from voting.events.services import get_event_or_404, get_track_or_404
+from voting.events.services import get_event_or_404, get_track_or_404, managed_event_or_403
 from voting.extensions import db
-from voting.permissions import can_manage_event, can_view_schedule
+from voting.permissions import can_view_schedule
 from voting.proposals.models import Proposal
 from voting.schedule import services
 from voting.schedule.conflicts import capacity_reason, conflicts_by_slot, event_days, schedule_conflicts
@@ -194,10 +194,7 @@ def delete_slot(event_slug, slot_id):
 
 def _managed_event(event_slug):
     """The event if the user may manage it: a 404 when unknown, a 403 when not theirs."""
-    event = get_event_or_404(event_slug)
-    if not can_manage_event(current_user, event):
-        abort(403, description=f"Only the organisers of {event.name} can build its schedule.")
-    return event
+    return managed_event_or_403(event_slug, current_user, "build its schedule")
 
 
 def _room(event, room_id):

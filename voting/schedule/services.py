@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from voting.core.ordering import move_next_to_neighbour
 from voting.auth.models import User
 from voting.db_types import utcnow
 from voting.enums import SlotKind
@@ -63,15 +64,9 @@ def update_room(*, room, by, name, capacity):
 
 def move_room(*, room, by, direction):
     """Swap the room with its neighbour ('up' or 'down'); positions become 0, 1, 2 ... in order."""
-    rooms = list_rooms(room.event)
-    here = rooms.index(room)
-    there = here - 1 if direction == "up" else here + 1
-    if 0 <= there < len(rooms):
-        rooms[here], rooms[there] = rooms[there], rooms[here]
+    if move_next_to_neighbour(list_rooms(room.event), room, direction):
         record_activity(event=room.event, user=by, action="schedule.room_moved",
                         details=f"Moved room {room.name} {direction}")
-    for position, each in enumerate(rooms):
-        each.position = position
     db.session.flush()
     return room
 
