@@ -3,10 +3,12 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event as sa_event, func, select
+from sqlalchemy import event as sa_event
+from sqlalchemy import func, select
 
 from tests.factories import make_chair, make_event, make_organiser, make_proposal, make_track, make_user
 from voting.community import charts, results
+from voting.community.services import recount_votes
 from voting.db_types import utcnow
 from voting.enums import ProposalState, VoteChoice
 from voting.extensions import db
@@ -26,12 +28,13 @@ def voters(app):
 
 
 def cast(proposal, voters, love=0, try_=0, might=0, not_=0, at=None):
-    """Add votes on `proposal`, each choice's count from the next voters of the pool."""
+    """Add votes on `proposal` in bulk (each choice's count from the next voters), then recount."""
     pool = iter(voters)
     for choice, count in zip(VoteChoice, (love, try_, might, not_)):
         for _ in range(count):
             db.session.add(Vote(user=next(pool), proposal=proposal, choice=choice, created_at=at or utcnow()))
     db.session.flush()
+    recount_votes(event=proposal.event)
 
 
 def by_slug(outcome):

@@ -35,6 +35,7 @@ def test_a_vote_is_recorded_changed_and_cleared(track):
     services.cast_vote(user=voter, proposal=proposal, choice=VoteChoice.MIGHT)
     vote = services.vote_of(voter, proposal)
     assert vote.choice == VoteChoice.MIGHT and votes_on(proposal) == 1 and count_of(proposal) == 1
+    assert (proposal.love_count, proposal.might_count) == (0, 1)
     services.clear_vote(user=voter, proposal=proposal)
     assert services.vote_of(voter, proposal) is None and count_of(proposal) == 0
     services.clear_vote(user=voter, proposal=proposal)
@@ -138,7 +139,7 @@ def test_recount_sets_every_count_from_the_votes(track):
     db.session.add_all([Vote(user=make_user(), proposal=proposal, choice=VoteChoice.LOVE) for _ in range(3)])
     db.session.flush()
     services.recount_votes(event=track.event)
-    assert count_of(proposal) == 3
+    assert count_of(proposal) == 3 and proposal.love_count == 3 and proposal.try_count == 0
 
 
 def concurrent_app(tmp_path, backend):
@@ -193,7 +194,11 @@ def test_concurrent_double_submission_leaves_one_vote(tmp_path, backend):
         with app.app_context():
             assert db.session.scalar(select(func.count()).select_from(Vote).where(Vote.user_id == ids[1])) == 1
             assert db.session.scalar(select(func.count()).select_from(Vote)) == 7
-            assert db.session.get(Proposal, ids[0]).vote_count == 7
+            counted = db.session.get(Proposal, ids[0])
+            assert counted.vote_count == 7
+            assert sum(getattr(counted, f"{c.value}_count") for c in VoteChoice) == 7
+            assert counted.love_count == 6 + (services.vote_of(db.session.get(type(voter), ids[1]), counted)
+                                              .choice == VoteChoice.LOVE)
     finally:
         with app.app_context():
             db.session.remove()

@@ -112,4 +112,4 @@ def add_private_data(proposal, chair, organiser):
         ProposalSpeaker(proposal=proposal, invited_email=SECRETS["co-speaker email"], position=1,
                         status=SpeakerStatus.INVITED),
     ])
-    proposal.vote_count = 1
+    proposal.vote_count = proposal.love_count = 1

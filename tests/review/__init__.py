@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import event as sa_event
 
 from tests.factories import make_chair, make_event, make_organiser, make_proposal, make_track, make_user
+from voting.community.services import recount_votes
 from voting.db_types import utcnow
 from voting.enums import VoteChoice
 from voting.extensions import db
@@ -52,10 +53,11 @@ def comment(author, on, body):
 
 
 def votes(on, voters, *choices):
-    """One vote per choice on `on`, from the next voters of the pool."""
+    """One vote per choice on `on`, from the next voters of the pool (added in bulk, then counted)."""
     for user, choice in zip(voters, choices):
         db.session.add(Vote(user=user, proposal=on, choice=choice))
     db.session.flush()
+    recount_votes(event=on.event)
 
 
 def team(track, *proposals):

@@ -5,12 +5,20 @@ from sqlalchemy import func, select
 from tests.community.test_services import concurrent_app, run_together
 from tests.conftest import POSTGRES_URL, empty_tables
 from tests.factories import make_chair, make_event, make_organiser, make_proposal, make_track, make_user
+from voting.community.services import recount_votes
 from voting.db_types import utcnow
 from voting.enums import ProposalState, SelectionMark, SpeakerStatus, VoteChoice
 from voting.errors import RuleViolation
 from voting.extensions import db
 from voting.models import (
-    ChairSelection, Proposal, ProposalSpeaker, SpeakerProfile, TeamSelection, Track, User, Vote,
+    ChairSelection,
+    Proposal,
+    ProposalSpeaker,
+    SpeakerProfile,
+    TeamSelection,
+    Track,
+    User,
+    Vote,
 )
 from voting.review import selection
 
@@ -188,6 +196,7 @@ def test_the_difference_from_the_community_ranking_is_shown(track, chair):
         db.session.add_all([Vote(user=voter, proposal=proposal, choice=choice) for voter in voters])
     db.session.add_all([Vote(user=voters[0], proposal=p, choice=VoteChoice.TRY) for p in (middle, tied)])
     db.session.flush()
+    recount_votes(event=track.event)
     for proposal in (worst, middle, best):
         selection.add_to_team_list(track=track, proposal=proposal, by=chair)
     # Bayesian averages (event mean 1.25, a prior of 1 vote): best 2.56, middle and tied 1.63, unseen 1.25,

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import BigInteger, and_, case, cast, distinct, exists, func, join, literal, select
 
 from voting.community.models import Vote, VoterExclusion
-from voting.community.services import VOTABLE_STATES
+from voting.community.services import VOTABLE_STATES, choice_count_column
 from voting.enums import VoteChoice
 from voting.events.models import Track
 from voting.extensions import db
@@ -196,25 +196,15 @@ def dashboard(*, event, page=1, per_page=40):
 def _tally_query(event):
     """One row per votable proposal: its fields and its counted votes per choice.
 
-    Every vote is counted, then the few votes of excluded voters (found through their user ids) are
-    subtracted: much cheaper than checking each of a million votes against the exclusions. SQLite
-    counts each (proposal, choice) as a range of the index on votes (proposal_id, choice, user_id);
-    PostgreSQL aggregates in one grouped pass, a plan it can choose whether or not the table was
-    vacuumed lately (its index-only scans need that). bench/ranking.py measures both.
+    The per-choice counts are kept on each proposal by the voting service, so no vote is read here but
+    the few of excluded voters (found through their user ids), which are subtracted.
     """
     excluded = _per_choice(_excluded_votes(event)).subquery("excluded")
     fields = (Proposal.id, Proposal.title, Proposal.slug, Proposal.track_id, Track.name.label("track_name"))
     query = (select(*fields).join(Track, Track.id == Proposal.track_id)
              .outerjoin(excluded, excluded.c.proposal_id == Proposal.id).where(*_votable(event)))
-    if db.session.get_bind().dialect.name == "sqlite":
-        counts = [_choice_count(choice) for choice in CHOICES]
-    else:
-        voted = join(Vote, Proposal, Proposal.id == Vote.proposal_id)
-        every = _per_choice(voted, *_votable(event)).subquery("every")
-        query = query.outerjoin(every, every.c.proposal_id == Proposal.id)
-        counts = [func.coalesce(every.c[choice.value], 0) for choice in CHOICES]
-    return query.add_columns(*[(count - func.coalesce(excluded.c[choice.value], 0)).label(choice.value)
-                               for choice, count in zip(CHOICES, counts)])
+    return query.add_columns(*[(choice_count_column(choice) - func.coalesce(excluded.c[choice.value], 0))
+                               .label(choice.value) for choice in CHOICES])
 
 
 def _per_choice(source, *conditions):
@@ -223,13 +213,6 @@ def _per_choice(source, *conditions):
                   for choice in CHOICES]
     return (select(Vote.proposal_id, *per_choice).select_from(source).where(*conditions)
             .group_by(Vote.proposal_id))
-
-
-def _choice_count(choice):
-    """How many votes (excluded or not) the outer query's proposal has with this choice."""
-    return (select(func.count()).select_from(Vote)
-            .where(Vote.proposal_id == Proposal.id, Vote.choice == choice)
-            .correlate(Proposal).scalar_subquery())
 
 
 def _excluded_votes(event):

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from voting.community.models import Vote, VoteSkip
 from voting.db_types import utcnow
-from voting.enums import ProposalState, WindowState
+from voting.enums import ProposalState, VoteChoice, WindowState
 from voting.errors import RuleViolation
 from voting.extensions import db
 from voting.proposals.models import Proposal, ProposalSpeaker, ProposalTag
@@ -49,24 +49,32 @@ def cast_vote(*, user, proposal, choice, ip=None, now=None):
     """Record the user's choice on the proposal, replacing an earlier one."""
     check_can_vote(user=user, proposal=proposal, now=now)
     now = now or utcnow()
+    _lock_counts(proposal)
     changes = {"choice": choice, "ip_hash": hash_ip(ip), "updated_at": now}
-    if _update_vote(user, proposal, changes):
-        return
-    statement = (_insert(Vote).values(user_id=user.id, proposal_id=proposal.id, created_at=now, **changes)
-                 .on_conflict_do_nothing(index_elements=["user_id", "proposal_id"]).returning(Vote.id))
-    # rowcount is not reliable for INSERT .. ON CONFLICT on every driver; a returned id is.
-    if db.session.execute(statement).first() is not None:
-        _add_to_count(proposal, 1)
-    else:  # a concurrent request inserted it first: ours becomes the change
-        _update_vote(user, proposal, changes)
+    previous = vote_of(user, proposal)
+    if previous is None:
+        statement = (_insert(Vote).values(user_id=user.id, proposal_id=proposal.id, created_at=now, **changes)
+                     .on_conflict_do_nothing(index_elements=["user_id", "proposal_id"]))
+        db.session.execute(statement)
+        _add_to_counts(proposal, {choice: 1})
+    elif previous.choice != choice:
+        old = previous.choice
+        db.session.execute(update(Vote).where(Vote.id == previous.id).values(**changes))
+        _add_to_counts(proposal, {old: -1, choice: 1})
+    else:
+        db.session.execute(update(Vote).where(Vote.id == previous.id).values(**changes))
+    db.session.expire(proposal)
 
 
 def clear_vote(*, user, proposal, now=None):
     """Take the user's vote on the proposal back (while voting is open)."""
     check_voting_open(proposal.event, now)
-    deleted = db.session.execute(delete(Vote).where(Vote.user_id == user.id, Vote.proposal_id == proposal.id))
-    if deleted.rowcount:
-        _add_to_count(proposal, -1)
+    _lock_counts(proposal)
+    previous = vote_of(user, proposal)
+    if previous is not None:
+        db.session.execute(delete(Vote).where(Vote.id == previous.id))
+        _add_to_counts(proposal, {previous.choice: -1})
+    db.session.expire(proposal)
 
 
 def skip_proposal(*, user, proposal, now=None):
@@ -133,9 +141,13 @@ def progress(*, user, event):
 
 
 def recount_votes(*, event):
-    """Set every proposal's vote_count of the event from its votes (after bulk loads)."""
-    counted = select(func.count()).where(Vote.proposal_id == Proposal.id).scalar_subquery()
-    db.session.execute(update(Proposal).where(Proposal.event_id == event.id).values(vote_count=counted))
+    """Set every proposal's vote counts of the event from its votes (after bulk loads)."""
+    def counted(*conditions):
+        return select(func.count()).where(Vote.proposal_id == Proposal.id, *conditions).scalar_subquery()
+
+    per_choice = {choice_count_column(c).key: counted(Vote.choice == c) for c in VoteChoice}
+    db.session.execute(update(Proposal).where(Proposal.event_id == event.id)
+                       .values(vote_count=counted(), **per_choice))
 
 
 def voter_seed(user, event):
@@ -164,15 +176,27 @@ def _matches(text):
                Proposal.id.in_(tags))
 
 
-def _update_vote(user, proposal, changes):
-    result = db.session.execute(
-        update(Vote).where(Vote.user_id == user.id, Vote.proposal_id == proposal.id).values(**changes))
-    return result.rowcount
+def _lock_counts(proposal):
+    """Take the proposal's row lock (PostgreSQL) or the write lock (SQLite) before reading its vote.
 
-
-def _add_to_count(proposal, delta):
+    Every writer of a vote on this proposal takes it first, so the read-then-write below is never
+    raced and the counts stay exact under concurrent requests.
+    """
     db.session.execute(update(Proposal).where(Proposal.id == proposal.id)
-                       .values(vote_count=Proposal.vote_count + delta))
+                       .values(vote_count=Proposal.vote_count))
+
+
+def _add_to_counts(proposal, deltas):
+    changes = {"vote_count": Proposal.vote_count + sum(deltas.values())}
+    for choice, delta in deltas.items():
+        column = choice_count_column(choice)
+        changes[column.key] = column + delta
+    db.session.execute(update(Proposal).where(Proposal.id == proposal.id).values(**changes))
+
+
+def choice_count_column(choice):
+    """The Proposal column that counts votes of this choice."""
+    return getattr(Proposal, f"{VoteChoice(choice).value}_count")
 
 
 def _insert(model):

@@ -58,8 +58,13 @@ class Proposal(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # How many community votes it has: kept by the voting service, so ordering needs no aggregate.
+    # How many community votes it has, in all and per choice: kept by the voting service in the same
+    # transaction as each vote, so the fair order and the results read them instead of counting votes.
     vote_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    love_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    try_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    might_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    not_count: Mapped[int] = mapped_column(default=0, server_default="0")
     # Decisions stay private until an organiser publishes them: the state speakers were last told.
     published_state: Mapped[ProposalState | None] = mapped_column(
         enum_column(ProposalState, "proposal_published_state"))
