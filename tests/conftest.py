@@ -119,3 +119,15 @@ def login(client):
         sign_in(client, user)
         return client
     return _login
+
+
+def pytest_report_header(config):
+    """Say which database backends the run covers."""
+    return f"database backends: {', '.join(BACKENDS)}"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many tests passed on each database backend."""
+    passed = terminalreporter.stats.get("passed", [])
+    counts = {name: sum(f"[{name}" in report.nodeid for report in passed) for name in BACKENDS}
+    terminalreporter.write_line("passed per backend: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
