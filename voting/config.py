@@ -98,6 +98,8 @@ TRUE_WORDS = ("1", "true", "yes", "on")
 MAIL_TEXT = ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER")
 MAIL_NUMBERS = ("MAIL_PORT", "MAIL_TIMEOUT", "MAIL_MAX_ATTEMPTS", "MAIL_LEASE_SECONDS")
 MAIL_FLAGS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_OUTBOX_VIEW")
+# Secure cookies are on in production; a deployment tested over plain HTTP on loopback turns them off.
+COOKIE_FLAGS = ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE")
 
 
 def load_config(overrides=None, environ=None, instance_file=INSTANCE_DIR / "podium.cfg"):
@@ -137,6 +139,7 @@ def _environment_settings(environ):
                                                           "VOTE_RATE_LIMIT_IP"):
             settings[name] = value
     settings.update(_mail_settings(environ))
+    settings.update({name: environ[name].lower() in TRUE_WORDS for name in COOKIE_FLAGS if environ.get(name)})
     return settings
 
 
