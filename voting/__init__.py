@@ -94,6 +94,10 @@ def _register_blueprints(app):
     app.register_blueprint(decisions_bp)
     app.register_blueprint(selection_bp)
     app.register_blueprint(schedule_bp)
+    if app.config["PODIUM_BENCH_ENDPOINTS"]:
+        from voting.core.bench import bp as bench_bp
+
+        app.register_blueprint(bench_bp)
 
 
 def _register_cli(app):

@@ -29,6 +29,7 @@ class BaseConfig:
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024
     DATABASE_CHECK_ON_START = True
     PODIUM_DEV_LOGIN = False
+    PODIUM_BENCH_ENDPOINTS = False  # bench/'s bare endpoint (voting/core/bench.py); never in a real deployment
     PODIUM_ADMINS = ""  # comma-separated emails of site admins
     PODIUM_BASE_URL = "http://127.0.0.1:5000"  # for links in mails sent outside a request
     # How many reverse proxies (nginx ...) stand in front of the app and set X-Forwarded-*; 0 = none.
@@ -117,6 +118,7 @@ def load_config(overrides=None, environ=None, instance_file=INSTANCE_DIR / "podi
     settings.update(overrides)
     settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(settings["SQLALCHEMY_DATABASE_URI"])
     settings["PODIUM_DEV_LOGIN"] = str(settings["PODIUM_DEV_LOGIN"]).lower() in TRUE_WORDS
+    settings["PODIUM_BENCH_ENDPOINTS"] = str(settings["PODIUM_BENCH_ENDPOINTS"]).lower() in TRUE_WORDS
     _refuse_unsafe(env, settings)
     _check_mail(settings)
     return settings
@@ -136,7 +138,7 @@ def _environment_settings(environ):
     for name, value in environ.items():
         if name.startswith("PODIUM_OAUTH_") or name in ("PODIUM_DEV_LOGIN", "PODIUM_ADMINS", "PODIUM_BASE_URL",
                                                           "PODIUM_TRUSTED_PROXIES", "VOTE_RATE_LIMIT_USER",
-                                                          "VOTE_RATE_LIMIT_IP"):
+                                                          "VOTE_RATE_LIMIT_IP", "PODIUM_BENCH_ENDPOINTS"):
             settings[name] = value
     settings.update(_mail_settings(environ))
     settings.update({name: environ[name].lower() in TRUE_WORDS for name in COOKIE_FLAGS if environ.get(name)})
