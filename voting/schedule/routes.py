@@ -147,31 +147,22 @@ def add_grid(event_slug, day):
 @login_required
 def place(event_slug, day):
     """Put an unplaced accepted talk in an empty slot; refused with the reason when a rule forbids it."""
-    event = _managed_event(event_slug)
-    the_day = _day(event, day)
-    form = PlaceForm(prefix="place")
-    slot = save_form(form, lambda: services.place_proposal(
-        slot=services.find_in_event(Slot, form.slot.data, event=event, what="slot"),
-        proposal=services.find_in_event(Proposal, form.proposal.data, event=event, what="talk"),
-        by=current_user))
-    if slot:
-        return _placed(slot, "is placed")
-    return _day_page(event, the_day, place_form=form)
+    return _placement(event_slug, day, PlaceForm, "place", "is placed", lambda event, form: (
+        services.place_proposal(
+            slot=services.find_in_event(Slot, form.slot.data, event=event, what="slot"),
+            proposal=services.find_in_event(Proposal, form.proposal.data, event=event, what="talk"),
+            by=current_user)))
 
 
 @bp.post(DAY + "/move")
 @login_required
 def move(event_slug, day):
     """Move a placed talk to an empty slot, checked like a placement."""
-    event = _managed_event(event_slug)
-    the_day = _day(event, day)
-    form = MoveForm(prefix="move")
-    slot = save_form(form, lambda: services.move_proposal(
-        slot=services.find_in_event(Slot, form.from_slot.data, event=event, what="placed talk"),
-        to_slot=services.find_in_event(Slot, form.to_slot.data, event=event, what="slot"), by=current_user))
-    if slot:
-        return _placed(slot, "is moved")
-    return _day_page(event, the_day, move_form=form)
+    return _placement(event_slug, day, MoveForm, "move", "is moved", lambda event, form: (
+        services.move_proposal(
+            slot=services.find_in_event(Slot, form.from_slot.data, event=event, what="placed talk"),
+            to_slot=services.find_in_event(Slot, form.to_slot.data, event=event, what="slot"),
+            by=current_user)))
 
 
 @bp.post(SLOT + "/unplace")
@@ -245,6 +236,17 @@ def _button(action, message, endpoint, **values):
         return redirect(url_for(endpoint, **values))
     db.session.commit()
     return _done(message, endpoint, **values)
+
+
+def _placement(event_slug, day, form_class, prefix, verb, action):
+    """Run a placement form's `action(event, form)`; back to the day, or the day showing the refusal."""
+    event = _managed_event(event_slug)
+    the_day = _day(event, day)
+    form = form_class(prefix=prefix)
+    slot = save_form(form, lambda: action(event, form))
+    if slot:
+        return _placed(slot, verb)
+    return _day_page(event, the_day, **{f"{prefix}_form": form})
 
 
 def _placed(slot, verb):
