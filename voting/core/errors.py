@@ -1,5 +1,6 @@
 """Error pages: a clear page with the right status, never a stack trace."""
-from flask import jsonify, make_response, render_template, request
+from flask import current_app, g, jsonify, make_response, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
@@ -30,6 +31,7 @@ def render_error(status, message=None, title=None):
     message = message or MESSAGES.get(status, "Error")
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
         return make_response(jsonify(error=title or str(status), message=message), status)
+    _visitor_if_database_down()
     page = render_template("errors/error.html", status=status, title=title, message=message)
     return make_response(page, status)
 
@@ -51,4 +53,22 @@ def _csrf_error(exc):
 
 def _database_error(exc):
     db.session.rollback()
-    return render_error(503, MESSAGES[503], ServiceUnavailable.name)
+    # The page is drawn as for a visitor: the rollback expired the signed-in user, reading it again
+    # would need the database that just failed.
+    _as_visitor()
+    response = render_error(503, MESSAGES[503], ServiceUnavailable().name)
+    response.headers["Retry-After"] = "10"
+    return response
+
+
+def _visitor_if_database_down():
+    """Load the signed-in user for the page's header; a visitor when the database cannot be reached."""
+    try:
+        current_user.is_authenticated  # noqa: B018  (loads the user from the database)
+    except OperationalError:
+        db.session.rollback()
+        _as_visitor()
+
+
+def _as_visitor():
+    g._login_user = current_app.login_manager.anonymous_user()  # Flask-Login's user of this request
