@@ -4,6 +4,7 @@ from sqlalchemy import exists, select
 from voting.enums import ProposalState, SpeakerStatus, WindowState
 from voting.events.models import Organiser, Track, TrackChair
 from voting.extensions import db
+from voting.schedule.models import Slot
 
 
 def is_signed_in(user):
@@ -61,7 +62,8 @@ def is_submitter(user, proposal):
 
 
 def can_view_proposal(user, proposal):
-    """Speakers always; chairs and organisers once submitted; everyone once voting has opened."""
+    """Speakers always; chairs and organisers once submitted; everyone once voting has opened or the
+    talk is in the published schedule."""
     if is_speaker(user, proposal) or (proposal.state != ProposalState.DRAFT
                                       and can_manage_event(user, proposal.event)):
         return True
@@ -69,7 +71,15 @@ def can_view_proposal(user, proposal):
         return False
     if can_chair(user, proposal.track):
         return True
-    return proposal.event.window_state("voting") in (WindowState.OPEN, WindowState.CLOSED)
+    return (proposal.event.window_state("voting") in (WindowState.OPEN, WindowState.CLOSED)
+            or is_in_published_schedule(proposal))
+
+
+def is_in_published_schedule(proposal):
+    """An accepted talk placed in a slot of its event's published schedule (which links to it)."""
+    return (proposal.event.schedule_published_at is not None
+            and proposal.state in (ProposalState.ACCEPTED, ProposalState.CONFIRMED)
+            and _exists(Slot.proposal_id == proposal.id))
 
 
 def can_see_results(user, event, now=None):

@@ -221,3 +221,17 @@ def test_placing_needs_the_csrf_token(scene, login):
     sent = client.post(DAY + "/place", data={"place-proposal": talk.id, "place-slot": slot.id,
                                              "place-csrf_token": token})
     assert sent.status_code == 302 and db.session.get(Slot, slot.id).proposal_id == talk.id
+
+
+def test_a_talk_in_the_published_schedule_has_a_public_page_without_community_voting(scene, client):
+    scene.event.voting_opens_at = scene.event.voting_closes_at = None
+    talk = make_talk(scene.storage, "Opening")
+    make_slot(scene.event, scene.big, proposal=talk)
+    db.session.commit()
+    assert client.get(f"/events/tokyo/proposals/{talk.slug}").status_code == 404
+    publish(scene)
+    page = client.get(f"/events/tokyo/proposals/{talk.slug}")
+    assert page.status_code == 200 and "Opening" in text(page)
+    talk.state = ProposalState.REJECTED
+    db.session.commit()
+    assert client.get(f"/events/tokyo/proposals/{talk.slug}").status_code == 404
