@@ -12,7 +12,8 @@ from voting.enums import DEFAULT_VOTE_WEIGHTS, VoteChoice
 from voting.events.services import EVENT_FIELDS, TRACK_FIELDS, WINDOW_FIELDS, is_time_zone, time_zones
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    """Trim the text; a field missing from the POST is empty text, not None (the columns are NOT NULL)."""
+    return value.strip() if isinstance(value, str) else ("" if value is None else value)
 
 
 def _text(label, max_length, **kwargs):
