@@ -55,7 +55,7 @@ def session_cookie(app, data: dict) -> str:
 
 
 class Browser(requests.Session):
-    """A requests session that reaches a site by path (absolute URLs go where they say)."""
+    """A requests session that reaches a site by path (absolute URLs go where they say); no redirects followed."""
 
     def __init__(self, base: str, timeout: float = 10.0):
         super().__init__()
@@ -65,6 +65,10 @@ class Browser(requests.Session):
         kwargs.setdefault("timeout", self.timeout)
         kwargs.setdefault("allow_redirects", False)
         return super().request(method, urljoin(self.base + "/", url), *args, **kwargs)
+
+    def get(self, url, **kwargs):
+        kwargs.setdefault("allow_redirects", False)  # requests.Session.get would follow them
+        return super().get(url, **kwargs)
 
     def sign_in_as(self, app, user_id: int) -> "Browser":
         """Carry a session of the user, as Flask-Login writes it at sign-in."""
