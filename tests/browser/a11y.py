@@ -10,7 +10,37 @@ from tests.browser.conftest import ARTIFACTS
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 800}
 MIN_CONTRAST = 4.5
-MAX_TABS = 30
+MAX_TABS = 80
+
+# Colour helpers shared by the checks: parse, composite over what is behind, WCAG contrast ratio.
+COLOURS = r"""
+  const rgba = value => {
+    const m = (value || "").match(/rgba?\(([^)]+)\)/);
+    if (!m) return null;
+    const [r, g, b, a = 1] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+    return {r, g, b, a};
+  };
+  const over = (top, bottom) => ({
+    r: top.r * top.a + bottom.r * (1 - top.a), g: top.g * top.a + bottom.g * (1 - top.a),
+    b: top.b * top.a + bottom.b * (1 - top.a), a: 1});
+  const background = el => {
+    const layers = [];
+    for (let node = el; node; node = node.parentElement) {
+      const colour = rgba(getComputedStyle(node).backgroundColor);
+      if (colour && colour.a > 0) layers.push(colour);
+      if (colour && colour.a >= 1) break;
+    }
+    return layers.reverse().reduce((below, layer) => over(layer, below), {r: 255, g: 255, b: 255, a: 1});
+  };
+  const luminance = c => {
+    const channel = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
+  };
+  const contrast = (a, b) => {
+    const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (light + 0.05) / (dark + 0.05);
+  };
+"""
 
 # Every check returns a list of "what: where" strings; none means the page passes.
 STATIC_CHECKS = r"""
@@ -51,58 +81,62 @@ STATIC_CHECKS = r"""
   for (const img of document.querySelectorAll("img:not([alt])")) problems.push("image without alt: " + img.src);
 
   // Button text contrast, from the computed colours over the first opaque background behind it.
-  const rgba = value => {
-    const m = value.match(/rgba?\(([^)]+)\)/);
-    if (!m) return null;
-    const [r, g, b, a = 1] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
-    return {r, g, b, a};
-  };
-  const over = (top, bottom) => ({
-    r: top.r * top.a + bottom.r * (1 - top.a), g: top.g * top.a + bottom.g * (1 - top.a),
-    b: top.b * top.a + bottom.b * (1 - top.a), a: 1});
-  const background = el => {
-    const layers = [];
-    for (let node = el; node; node = node.parentElement) {
-      const colour = rgba(getComputedStyle(node).backgroundColor);
-      if (colour && colour.a > 0) layers.push(colour);
-      if (colour && colour.a >= 1) break;
-    }
-    return layers.reverse().reduce((below, layer) => over(layer, below), {r: 255, g: 255, b: 255, a: 1});
-  };
-  const luminance = c => {
-    const channel = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
-    return 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
-  };
+  COLOURS
   const buttons = "button, input[type=submit], input[type=button], a.button, [role=button]";
   for (const el of document.querySelectorAll(buttons)) {
     if (!shown(el) || el.disabled || !(el.innerText || el.value || "").trim()) continue;
     const bg = background(el);
-    const fg = over(rgba(getComputedStyle(el).color), bg);
-    const [light, dark] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
-    const ratio = (light + 0.05) / (dark + 0.05);
+    const ratio = contrast(over(rgba(getComputedStyle(el).color), bg), bg);
     if (ratio < MIN_CONTRAST) problems.push(`button text contrast ${ratio.toFixed(2)}:1: ${describe(el)}`);
   }
   return problems;
 }
-""".replace("MIN_CONTRAST", str(MIN_CONTRAST))
+""".replace("MIN_CONTRAST", str(MIN_CONTRAST)).replace("COLOURS", COLOURS)
 
+# The focused element's ring: an outline or box-shadow whose colour stands out (3:1, WCAG's non-text
+# contrast) from what is painted just outside it on every side, found by hit-testing beside the element.
 FOCUS_SHOWN = r"""
 () => {
+  COLOURS
+  const CONTROLS = "a, button, input, select, textarea, summary";  // neighbours the ring may overlap
   const el = document.activeElement;
-  if (!el || el === document.body) return null;
+  if (!el || el === document.body || el.dataset.a11yStart !== undefined) return null;
   const style = getComputedStyle(el);
-  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
-  const shadow = style.boxShadow && style.boxShadow !== "none";
+  const rect = el.getBoundingClientRect();
+  const gap = parseFloat(style.outlineOffset || 0) + parseFloat(style.outlineWidth || 0) + 2;
+  const points = [[rect.left + rect.width / 2, rect.top - gap], [rect.left + rect.width / 2, rect.bottom + gap],
+                  [rect.left - gap, rect.top + rect.height / 2], [rect.right + gap, rect.top + rect.height / 2]];
+  const inside = ([x, y]) => x >= 0 && y >= 0 && x < innerWidth && y < innerHeight;
+  const behind = points.filter(inside).map(point => document.elementsFromPoint(...point)
+    .find(node => !el.contains(node) && !node.matches(CONTROLS))).filter(Boolean).map(background);
+  if (!behind.length) behind.push(background(el.parentElement || document.body));
+  const rings = [];
+  if (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) rings.push(rgba(style.outlineColor));
+  for (const m of (style.boxShadow || "").matchAll(/rgba?\([^)]+\)/g)) rings.push(rgba(m[0]));
+  // On every side some ring must stand out (a two-tone ring shows on light and dark alike).
+  const best = Math.min(...behind.map(colour => Math.max(0, ...rings.filter(Boolean).map(
+    ring => contrast(over(ring, colour), colour)))));
   const label = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + " " +
-    (el.innerText || el.getAttribute("aria-label") || el.name || "").trim().slice(0, 40);
-  return {key: el.outerHTML.slice(0, 200), label, visible: outline || shadow};
+    (el.innerText || el.getAttribute("aria-label") || el.name || "").trim().replace(/\s+/g, " ").slice(0, 40);
+  return {key: el.outerHTML.slice(0, 300), label, ratio: best, visible: best >= 3};
+}
+""".replace("COLOURS", COLOURS)
+
+# Tab starts from a placeholder at the top of the body, so every page is walked from its first control.
+START_AT_TOP = r"""
+() => {
+  const start = document.createElement("span");
+  start.tabIndex = -1;
+  start.dataset.a11yStart = "";
+  document.body.prepend(start);
+  start.focus();
 }
 """
 
 
 def focus_problems(page):
-    """Tab through the page's first controls: each focused one must show an outline or a box-shadow."""
-    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    """Tab through the page's controls: each focused one must show a ring that stands out (3:1)."""
+    page.evaluate(START_AT_TOP)
     problems, seen = [], set()
     for _ in range(MAX_TABS):
         page.keyboard.press("Tab")
@@ -111,7 +145,8 @@ def focus_problems(page):
             break
         seen.add(focused["key"])
         if not focused["visible"]:
-            problems.append(f"focus not visible on {focused['label']}")
+            problems.append(f"focus not visible on {focused['label']} (ring contrast {focused['ratio']:.2f}:1)")
+    page.evaluate("() => document.querySelectorAll('[data-a11y-start]').forEach(node => node.remove())")
     if not seen:
         problems.append("Tab reaches no control")
     return problems

@@ -213,11 +213,26 @@ def test_voter_votes_with_the_mouse(site, story):
     expect(page.locator("#proposal-title")).to_have_text("You are done")
     story.look(page, "vote-done")
     assert votes_of(site, "mo") == clicked
+    change_a_vote(page, story, next(title for title, choice in clicked.items() if choice == "love"))
+    clicked = {**clicked, page.locator("h1").inner_text(): "try"}
+    assert votes_of(site, "mo") == clicked
     counted = site.sql("SELECT p.title, p.vote_count, COUNT(v.id) FROM proposals p "
                        "LEFT JOIN votes v ON v.proposal_id = p.id GROUP BY p.id")
     assert all(stored == actual for _, stored, actual in counted), counted
     assert sum(actual for *_, actual in counted) == 5
     story.done.add("mouse votes")
+
+
+def change_a_vote(page, story, title):
+    """From "my votes", open a proposal's shareable page (the choice marked) and change the vote there."""
+    page.get_by_role("link", name="Review or change your votes").click()
+    story.look(page, "my-votes")
+    page.get_by_role("link", name=title, exact=True).click()
+    expect(page.get_by_role("button", name="Would love to see it")).to_have_attribute("aria-pressed", "true")
+    story.look(page, "vote-shareable")
+    page.get_by_role("button", name="Would try to see it").click()
+    flash(page, "Vote saved: Would try to see it.")
+    expect(page.get_by_role("button", name="Would try to see it")).to_have_attribute("aria-pressed", "true")
 
 
 def test_organiser_closes_voting_and_opens_review(site, story):
@@ -267,3 +282,123 @@ def test_chair_scores_proposals_and_builds_the_team_list(site, story):
                     "ORDER BY t.position")
     assert [title for (title,) in rows] == TALKS
     story.done.add("team list")
+
+
+def test_organiser_applies_the_team_list_and_publishes(site, story):
+    """The team list becomes decisions (2 accepted, 1 alternate); publishing mails the speakers."""
+    story.need("team list")
+    page = story.event_page(ORGANISER)
+    page.get_by_role("link", name="Decisions").click()
+    page.get_by_role("button", name="Apply the team list of Cloud").click()
+    flash(page, "The team list of Cloud is applied")
+    expect(page.locator("#unpublished-heading")).to_have_text("Not yet published (3)")
+    story.look(page, "decisions")
+    page.get_by_role("button", name="Publish and mail the speakers").click()
+    flash(page, "Published")
+    expect(page.locator("#unpublished-heading")).to_have_text("Not yet published (0)")
+    assert proposals(site) == dict(zip(TALKS, ("accepted", "accepted", "alternate")))
+    published = site.sql("SELECT published_state FROM proposals ORDER BY id")
+    assert sorted(state for (state,) in published) == ["accepted", "accepted", "alternate"]
+    for who in (SPEAKER, CO_SPEAKER):
+        site.mail_link(who, r"http://\S+/participation/\S+")
+    story.done.add("decisions")
+
+
+def test_organiser_places_the_talks_and_publishes_the_schedule(site, story):
+    """A room, a day's grid of sessions, both accepted talks placed, the schedule published and public."""
+    story.need("decisions")
+    page = story.event_page(ORGANISER)
+    page.get_by_role("link", name="Manage").click()
+    page.get_by_role("link", name="Schedule").click()
+    page.get_by_role("link", name="Rooms").click()
+    page.get_by_label("Name").fill("Main hall")
+    page.get_by_label("Seats").fill("200")
+    page.get_by_role("button", name="Add the room").click()
+    flash(page, "The room Main hall is added.")
+    page.locator(".schedule-nav a").nth(2).click()  # the event's first day
+    page.get_by_role("button", name="Add the sessions").click()
+    flash(page, "slots added")
+    for title in TALKS[:2]:
+        page.get_by_label("Talk", exact=True).first.select_option(label=f"{title} (40 min)")
+        page.get_by_role("button", name="Place", exact=True).click()
+        flash(page, f"“{title}” is placed.")
+    expect(page.locator("#unplaced-heading")).to_have_text("Unplaced talks (0)")
+    story.look(page, "schedule-day")
+    page.get_by_role("link", name="Overview").click()
+    expect(page.locator("#conflicts-heading")).to_have_text("Conflicts (0)")
+    page.get_by_role("button", name="Publish schedule").click()
+    flash(page, "Version 1 of the schedule is published.")
+    placed = site.sql("SELECT p.title FROM slots s JOIN proposals p ON p.id = s.proposal_id ORDER BY s.starts_at")
+    assert [title for (title,) in placed] == TALKS[:2]
+    public = site.page("vic")
+    public.goto(f"{site.base}/events/{SLUG}/schedule")
+    for title in TALKS[:2]:
+        expect(public.locator("main")).to_contain_text(title)
+    expect(public.locator("main")).not_to_contain_text(TALKS[2])
+    story.look(public, "schedule-public")
+    story.done.add("schedule")
+
+
+def parse(name, body):
+    """The titles an export lists, read as its format says."""
+    if name.endswith(".csv"):
+        return {row.get("title") or row.get("name") for row in csv.DictReader(io.StringIO(body))}
+    if name.endswith(".json"):
+        return set(json_titles(json.loads(body)))
+    if name.endswith(".xml"):
+        return {node.text for node in ET.fromstring(body).iter("title")}
+    return {line.split(":", 1)[1] for line in body.splitlines() if line.startswith("SUMMARY:")}
+
+
+def json_titles(value):
+    """Every "title" string anywhere in a JSON document."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "title" and isinstance(item, str):
+                yield item
+            yield from json_titles(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from json_titles(item)
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=[fmt.name for fmt in FORMATS])
+def test_organiser_downloads_every_export(site, story, fmt):
+    """Each export downloads in the organiser's browser session with its media type and the accepted talks."""
+    story.need("schedule")
+    page = site.page(ORGANISER)
+    response = page.request.get(f"{site.base}/events/{SLUG}/export/{fmt.name}")
+    assert response.status == 200, response.text()[:500]
+    assert response.headers["content-type"].split(";")[0] == fmt.mimetype
+    disposition = response.headers["content-disposition"]
+    assert disposition.startswith("attachment" if fmt.attachment else "inline"), disposition
+    assert f'filename="{SLUG}-' in disposition and "-v1." in disposition, disposition
+    titles = parse(fmt.name, response.text())
+    assert set(TALKS[:2]) <= titles, f"{fmt.name} lists {titles}"
+    assert TALKS[2] not in titles, f"{fmt.name} lists the alternate {TALKS[2]!r}"
+
+
+def test_speaker_confirms_from_the_mailed_link(site, story):
+    """The accepted speaker opens the link of the acceptance mail and confirms; that talk is confirmed."""
+    story.need("decisions")
+    link = site.mail_link(SPEAKER, r"http://\S+/participation/\S+")
+    page = site.page(SPEAKER)
+    page.goto(link)
+    expect(page.locator("main")).to_contain_text("Your proposal is accepted.")
+    title = page.locator("main p strong").first.inner_text()
+    story.look(page, "confirm")
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("You confirmed that you will present it.")
+    expected = dict(zip(TALKS, ("accepted", "accepted", "alternate")))
+    assert proposals(site) == {**expected, title: "confirmed"}
+    story.done.add("confirmed")
+
+
+def test_every_page_meets_the_accessibility_basics(story):
+    """Labels, one h1 and no skipped heading levels, button contrast, visible focus, alt on images."""
+    if not story.a11y:
+        pytest.skip("no page was visited")
+    problems = {page: found for page, found in story.a11y.items() if found}
+    report = "\n".join(f"{page}:\n  " + "\n  ".join(found) for page, found in problems.items())
+    assert not problems, f"accessibility problems on {len(problems)} of {len(story.a11y)} pages:\n{report}"
