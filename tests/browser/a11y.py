@@ -2,8 +2,8 @@
 
 `look(page, name)` saves test-artifacts/screenshots/<name>-phone.png and -desktop.png and returns the
 problems found on the page: unlabelled form controls, not exactly one h1 or skipped heading levels,
-button text below 4.5:1 contrast (from computed styles), images without alt, and controls reached with
-Tab whose focus is not visible.
+button text below 4.5:1 contrast (from computed styles), images without alt, controls reached with
+Tab whose focus is not visible, and pages that scroll sideways at phone width.
 """
 from tests.browser.conftest import ARTIFACTS
 
@@ -153,14 +153,19 @@ def focus_problems(page):
 
 
 def screenshots(page, name):
-    """Full-page screenshots at phone and desktop widths; the desktop viewport is left in place."""
+    """Full-page screenshots at phone and desktop widths (the desktop viewport is left in place); a
+    problem when the page scrolls sideways at phone width (content should reflow, WCAG 1.4.10)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    problems = []
     for suffix, size in (("phone", PHONE), ("desktop", DESKTOP)):
         page.set_viewport_size(size)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if suffix == "phone" and width > size["width"]:
+            problems.append(f"scrolls sideways at {size['width']}px wide: the page is {width}px wide")
         page.screenshot(path=str(ARTIFACTS / f"{name}-{suffix}.png"), full_page=True)
+    return problems
 
 
 def look(page, name):
     """Screenshots of the page, then its accessibility problems (an empty list when it passes)."""
-    screenshots(page, name)
-    return page.evaluate(STATIC_CHECKS) + focus_problems(page)
+    return screenshots(page, name) + page.evaluate(STATIC_CHECKS) + focus_problems(page)

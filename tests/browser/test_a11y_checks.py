@@ -20,7 +20,7 @@ POOR = """<!doctype html><html lang="en"><head><style>
 </style></head><body>
 <h2>Starts at two</h2><h1>One</h1><h1>Two</h1><h4>Skips three</h4>
 <input id="lonely"><select name="nameless"><option>x</option></select>
-<img src="data:,"><button class="pale">Pale</button></body></html>"""
+<img src="data:,"><button class="pale">Pale</button><div style="width: 500px">Wide</div></body></html>"""
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def test_poor_page_is_reported(page, tmp_path, monkeypatch):
     for expected in ("form control without a label: input#lonely", "form control without a label: select",
                      "2 h1 elements", "heading level skipped: h0 then h2", "heading level skipped: h1 then h4",
                      "image without alt", 'button text contrast 2.85:1: button "Pale"',
-                     'focus not visible on input#lonely'):
+                     'focus not visible on input#lonely', "scrolls sideways at 375px wide"):
         assert expected in problems, problems
 
 
