@@ -9,6 +9,7 @@ import csv
 import io
 
 from voting.export.accepted import identity
+from voting.proposals.listing import safe_cell
 
 COLUMNS = ("session_key", "name", "session_start", "session_end", "session_type", "session_subtype",
            "description", "speakers", "moderators", "venue", "seats", "invite_only")
@@ -23,7 +24,7 @@ def render_csv(data, progress=identity):
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for n, item in enumerate(progress(data.items), start=1):
-        writer.writerow(row(item))
+        writer.writerow([safe_cell(value) for value in row(item)])  # no cell a spreadsheet runs as a formula
         if n % CHUNK_ROWS == 0:
             yield _drain(buffer)
     yield _drain(buffer)
