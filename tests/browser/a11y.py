@@ -78,7 +78,9 @@ STATIC_CHECKS = r"""
   }
 
   // Images need alt (empty for decoration).
-  for (const img of document.querySelectorAll("img:not([alt])")) problems.push("image without alt: " + img.src);
+  for (const img of document.querySelectorAll("img:not([alt])")) {
+    problems.push("image without alt: " + img.src);
+  }
 
   // Button text contrast, from the computed colours over the first opaque background behind it.
   COLOURS
@@ -104,14 +106,16 @@ FOCUS_SHOWN = r"""
   const style = getComputedStyle(el);
   const rect = el.getBoundingClientRect();
   const gap = parseFloat(style.outlineOffset || 0) + parseFloat(style.outlineWidth || 0) + 2;
-  const points = [[rect.left + rect.width / 2, rect.top - gap], [rect.left + rect.width / 2, rect.bottom + gap],
-                  [rect.left - gap, rect.top + rect.height / 2], [rect.right + gap, rect.top + rect.height / 2]];
+  const [midX, midY] = [rect.left + rect.width / 2, rect.top + rect.height / 2];
+  const points = [[midX, rect.top - gap], [midX, rect.bottom + gap],
+                  [rect.left - gap, midY], [rect.right + gap, midY]];
   const inside = ([x, y]) => x >= 0 && y >= 0 && x < innerWidth && y < innerHeight;
   const behind = points.filter(inside).map(point => document.elementsFromPoint(...point)
     .find(node => !el.contains(node) && !node.matches(CONTROLS))).filter(Boolean).map(background);
   if (!behind.length) behind.push(background(el.parentElement || document.body));
   const rings = [];
-  if (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) rings.push(rgba(style.outlineColor));
+  const outlined = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+  if (outlined) rings.push(rgba(style.outlineColor));
   for (const m of (style.boxShadow || "").matchAll(/rgba?\([^)]+\)/g)) rings.push(rgba(m[0]));
   // On every side some ring must stand out (a two-tone ring shows on light and dark alike).
   const best = Math.min(...behind.map(colour => Math.max(0, ...rings.filter(Boolean).map(
@@ -145,7 +149,8 @@ def focus_problems(page):
             break
         seen.add(focused["key"])
         if not focused["visible"]:
-            problems.append(f"focus not visible on {focused['label']} (ring contrast {focused['ratio']:.2f}:1)")
+            ratio = focused["ratio"]
+            problems.append(f"focus not visible on {focused['label']} (ring contrast {ratio:.2f}:1)")
     page.evaluate("() => document.querySelectorAll('[data-a11y-start]').forEach(node => node.remove())")
     if not seen:
         problems.append("Tab reaches no control")

@@ -44,7 +44,8 @@ def test_poor_page_is_reported(page, tmp_path, monkeypatch):
     page.set_content(POOR)
     problems = "\n".join(look(page, "poor"))
     for expected in ("form control without a label: input#lonely", "form control without a label: select",
-                     "2 h1 elements", "heading level skipped: h0 then h2", "heading level skipped: h1 then h4",
+                     "2 h1 elements", "heading level skipped: h0 then h2",
+                     "heading level skipped: h1 then h4",
                      "image without alt", 'button text contrast 2.85:1: button "Pale"',
                      'focus not visible on input#lonely', "scrolls sideways at 375px wide"):
         assert expected in problems, problems
@@ -53,7 +54,8 @@ def test_poor_page_is_reported(page, tmp_path, monkeypatch):
 def test_pale_focus_ring_is_reported(page):
     """A yellow ring on white (1.9:1) is not a visible focus; on a dark header it is."""
     page.set_content("<style>:focus-visible { outline: 3px solid #f0b400; }</style>"
-                     "<div style='background:#14233a;padding:1rem'><a href='#'>Dark</a></div><a href='#'>Light</a>")
+                     "<div style='background:#14233a;padding:1rem'><a href='#'>Dark</a></div>"
+                     "<a href='#'>Light</a>")
     assert focus_problems(page) == ["focus not visible on a Light (ring contrast 1.87:1)"]
     page.add_style_tag(content=":focus-visible { box-shadow: 0 0 0 2px #14233a; }")  # two-tone: seen on both
     assert focus_problems(page) == []
