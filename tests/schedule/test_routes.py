@@ -235,3 +235,16 @@ def test_a_talk_in_the_published_schedule_has_a_public_page_without_community_vo
     talk.state = ProposalState.REJECTED
     db.session.commit()
     assert client.get(f"/events/tokyo/proposals/{talk.slug}").status_code == 404
+
+
+def test_organisers_find_every_export_on_the_schedule_page_and_everyone_once_published(scene, client, login):
+    make_slot(scene.event, scene.big, proposal=make_talk(scene.storage, "Opening"))
+    db.session.commit()
+    links = set(re.findall(r'href="(/events/tokyo/export/[^"]+)"', text(login(scene.organiser).get(BUILDER))))
+    assert links == {f"/events/tokyo/export/{name}" for name in
+                     ("accepted.csv", "accepted.json", "sched.csv", "schedule.xml", "schedule.json", "schedule.ics")}
+    assert all(client.get(link).status_code == 200 for link in links)
+    login(scene.user)
+    publish(scene)
+    public = set(re.findall(r'href="(/events/tokyo/export/[^"]+)"', text(client.get(PUBLIC))))
+    assert public == links and all(client.get(link).status_code == 200 for link in public)

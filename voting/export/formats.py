@@ -15,6 +15,7 @@ class ExportFormat:
     render: Callable
     size: Callable
     attachment: bool = False
+    label: str = ""
 
     def filename(self, event):
         """The download's file name, with the schedule's version in it."""
@@ -35,12 +36,18 @@ def _talk_items(data):
 
 
 FORMATS = (
-    ExportFormat("accepted.csv", "accepted-csv", "text/csv", accepted.render_csv, _talks, attachment=True),
-    ExportFormat("accepted.json", "accepted-json", "application/json", accepted.render_json, _talks),
-    ExportFormat("sched.csv", "sched-csv", "text/csv", sched.render_csv, _items, attachment=True),
-    ExportFormat("schedule.xml", "xml", "application/xml", frab.render_xml, _items),
-    ExportFormat("schedule.json", "json", "application/json", frab.render_json, _items),
-    ExportFormat("schedule.ics", "ics", "text/calendar", ics.render_ics, _talk_items),
+    ExportFormat("accepted.csv", "accepted-csv", "text/csv", accepted.render_csv, _talks, attachment=True,
+                 label="Accepted talks and speakers (CSV)"),
+    ExportFormat("accepted.json", "accepted-json", "application/json", accepted.render_json, _talks,
+                 label="Accepted talks and speakers (JSON)"),
+    ExportFormat("sched.csv", "sched-csv", "text/csv", sched.render_csv, _items, attachment=True,
+                 label="Sched import (CSV)"),
+    ExportFormat("schedule.xml", "xml", "application/xml", frab.render_xml, _items,
+                 label="Schedule, frab XML"),
+    ExportFormat("schedule.json", "json", "application/json", frab.render_json, _items,
+                 label="Schedule, frab JSON"),
+    ExportFormat("schedule.ics", "ics", "text/calendar", ics.render_ics, _talk_items,
+                 label="Calendar (iCalendar)"),
 )
 BY_NAME = {fmt.name: fmt for fmt in FORMATS}
 BY_OPTION = {fmt.option: fmt for fmt in FORMATS}

@@ -8,6 +8,7 @@ from voting.auth.forms import PostForm
 from voting.core.forms import save_form
 from voting.errors import RuleViolation
 from voting.events.services import get_event_or_404, get_track_or_404, managed_event_or_403
+from voting.export.formats import FORMATS
 from voting.extensions import db
 from voting.permissions import can_view_schedule
 from voting.proposals.models import Proposal
@@ -34,7 +35,7 @@ def public(event_slug):
     track = get_track_or_404(event, request.args["track"]) if request.args.get("track") else None
     q = request.args.get("q", "").strip()[:MAX_SEARCH]
     days = services.public_schedule(event, track_id=track.id if track else None, q=q)
-    return render_template("schedule/public.html", event=event, days=days, track=track, q=q)
+    return render_template("schedule/public.html", event=event, days=days, track=track, q=q, exports=FORMATS)
 
 
 @bp.get(MANAGE)
@@ -260,7 +261,7 @@ def _placed(slot, verb):
 def _overview(event, form):
     return _page("schedule/index.html", event=event, days=event_days(event), form=form,
                  conflicts=schedule_conflicts(event), changes=services.schedule_changes(event),
-                 pending=services.pending_changes(event), rooms=services.list_rooms(event))
+                 pending=services.pending_changes(event), rooms=services.list_rooms(event), exports=FORMATS)
 
 
 def _day_page(event, day, **sent):
