@@ -65,7 +65,8 @@ class OIDCProvider:
     """A running oidc-provider instance with one static confidential client.
 
     Login names: any name signs in (email ``<name>@example.test`` unless the
-    name contains '@'; names starting with "unverified" get
+    name contains '@'; Podium's forms refuse the reserved .test domain, so
+    journeys that fill forms sign in as ``<name>@example.org``; names starting with "unverified" get
     email_verified=false); "error" / "error:<code>" make the provider
     redirect back to the client with that error instead.
     """
