@@ -13,8 +13,10 @@ and PODIUM_BENCH_ENDPOINTS on. Then, for --duration seconds each at --connection
   choice and return=next, Accept: application/json, as a signed-in voter; the answer is the next proposal's
   rendered region and the voter's progress. Every request is a (voter, proposal) pair not voted on yet.
 
-It prints requests per second and p50/p99 latency of each, their ratio, and each worker's resident memory
-(/proc) before and after the load. --nginx also runs both through nginx in front of one, then two gunicorn
+It prints requests per second and p50/p99 latency of each, their ratio, the CPU time per request of the
+workers and of PostgreSQL's backends (from /proc: steadier than requests per second on a machine shared with
+other work; PostgreSQL must run on this machine for the second), and each worker's
+resident memory (/proc) before and after the load. --nginx also runs both through nginx in front of one, then two gunicorn
 instances (each of --workers workers) sharing the database and Redis. The goal: the vote at least 60 % of the
 bare endpoint's throughput with p99 under 50 ms. The last line is key=value pairs.
 
@@ -64,10 +66,31 @@ def wrk(base, seconds, connections, mode, datafile="", round_=0, threads=2):
 
 def show(label, figures):
     """One line for a run."""
-    print(f"{label:<22} {figures['rps']:>8.1f} req/s  p50 {figures['p50_ms']:>7.2f} ms  "
-          f"p99 {figures['p99_ms']:>7.2f} ms  ({figures['requests']:.0f} requests, "
-          f"{figures['non_200']:.0f} not 200, {figures['socket_errors']:.0f} socket errors)", flush=True)
+    print(f"{label:<18} {figures['rps']:>7.1f} req/s  p50 {figures['p50_ms']:>7.2f} ms  "
+          f"p99 {figures['p99_ms']:>7.2f} ms  CPU/request: workers {figures['cpu_ms']:>5.2f} ms, "
+          f"PostgreSQL {figures['pg_cpu_ms']:>5.2f} ms  "
+          f"({figures['requests']:.0f} requests, {figures['non_200']:.0f} not 200, "
+          f"{figures['socket_errors']:.0f} socket errors)", flush=True)
     return figures
+
+
+def cpu_seconds(pids):
+    """CPU time (user + system) the processes have used so far, from /proc/<pid>/stat (gone ones count 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, PermissionError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime: the stat file's 14th and 15th fields
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids(engine, name):
+    """The PostgreSQL backends connected to database `name` (the workers' pooled connections)."""
+    query = text("SELECT pid FROM pg_stat_activity WHERE datname = :name AND pid <> pg_backend_pid()")
+    with engine.connect() as connection:
+        return list(connection.execute(query, {"name": name}).scalars())
 
 
 def write_data(path, data):
@@ -108,12 +131,21 @@ def stored_votes(database):
 class Runner:
     """The runs of one benchmark: wrk settings, the data file, and a round counter for fresh vote pairs."""
 
-    def __init__(self, args, datafile):
+    def __init__(self, args, datafile, database):
         self.args, self.datafile, self.round = args, datafile, 0
+        self.database, self.engine = database, database.engine()
 
-    def run(self, label, base, mode, seconds=None):
+    def run(self, label, base, mode, sites, seconds=None):
+        """One wrk run; its figures with the CPU milliseconds per request of the workers and of PostgreSQL."""
         self.round += 1
+        workers = [pid for site in sites for pid in site.worker_pids()]
+        backends = postgres_pids(self.engine, self.database.name)
+        before = cpu_seconds(workers), cpu_seconds(backends)
         figures = wrk(base, seconds or self.args.duration, self.args.connections, mode, self.datafile, self.round)
+        backends = set(backends) | set(postgres_pids(self.engine, self.database.name))
+        requests = max(figures["requests"], 1)
+        figures["cpu_ms"] = 1000 * (cpu_seconds(workers) - before[0]) / requests
+        figures["pg_cpu_ms"] = 1000 * (cpu_seconds(backends) - before[1]) / requests
         return show(label, figures)
 
 
@@ -121,14 +153,14 @@ def nginx_runs(runner, database, env, first):
     """Bare and vote through nginx with one, then two gunicorn instances; their figures by key."""
     figures = {}
     with Nginx([first.base]) as proxy:
-        runner.run("warm-up via nginx", proxy.base, "vote", seconds=2)
-        figures["nginx1_bare"] = runner.run("bare nginx x1", proxy.base, "bare")
-        figures["nginx1_vote"] = runner.run("vote nginx x1", proxy.base, "vote")
+        runner.run("warm-up via nginx", proxy.base, "vote", [first], seconds=2)
+        figures["nginx1_bare"] = runner.run("bare nginx x1", proxy.base, "bare", [first])
+        figures["nginx1_vote"] = runner.run("vote nginx x1", proxy.base, "vote", [first])
     with Gunicorn(database.url, workers=runner.args.workers, **env) as second, \
             Nginx([first.base, second.base]) as proxy:
-        runner.run("warm-up via nginx", proxy.base, "vote", seconds=2)
-        figures["nginx2_bare"] = runner.run("bare nginx x2", proxy.base, "bare")
-        figures["nginx2_vote"] = runner.run("vote nginx x2", proxy.base, "vote")
+        runner.run("warm-up via nginx", proxy.base, "vote", [first, second], seconds=2)
+        figures["nginx2_bare"] = runner.run("bare nginx x2", proxy.base, "bare", [first, second])
+        figures["nginx2_vote"] = runner.run("vote nginx x2", proxy.base, "vote", [first, second])
         print(f"second instance's worker RSS after: {rss(second)} MiB")
     return figures
 
@@ -155,19 +187,22 @@ def bench(args):
 
 
 def measure(args, database, env, datafile):
-    runner = Runner(args, datafile)
+    runner = Runner(args, datafile, database)
     with Gunicorn(database.url, workers=args.workers, **env) as site:
         rss_before = rss(site)
-        runner.run("warm-up", site.base, "vote", seconds=2)
-        bare = runner.run("bare", site.base, "bare")
-        vote = runner.run("vote", site.base, "vote")
+        runner.run("warm-up", site.base, "vote", [site], seconds=2)
+        bare = runner.run("bare", site.base, "bare", [site])
+        vote = runner.run("vote", site.base, "vote", [site])
         rss_after = rss(site)
         print(f"worker RSS: {rss_before} MiB before, {rss_after} MiB after", flush=True)
         extra = nginx_runs(runner, database, env, site) if args.nginx else {}
+    runner.engine.dispose()
     print(f"votes stored: {stored_votes(database)}")
     figures = {
         "bare_rps": bare["rps"], "vote_rps": vote["rps"], "ratio": round(vote["rps"] / bare["rps"], 3),
         "bare_p99_ms": bare["p99_ms"], "vote_p50_ms": vote["p50_ms"], "vote_p99_ms": vote["p99_ms"],
+        "bare_cpu_ms": round(bare["cpu_ms"], 2), "vote_cpu_ms": round(vote["cpu_ms"], 2),
+        "vote_pg_cpu_ms": round(vote["pg_cpu_ms"], 2),
         "failures": int(sum(run["non_200"] + run["socket_errors"] for run in (bare, vote, *extra.values()))),
         "rss_mib_before": rss_before, "rss_mib_after": rss_after,
     }

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import requests
 from flask import session
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy import text
 
 from voting import create_app
 from voting.db_types import utcnow
@@ -71,6 +72,9 @@ def _seed(users, proposals, tracks, slug):
                       submitted_at=now) for n in range(proposals)]
     db.session.add_all([event, *rows, *voters, *talks])
     db.session.commit()
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE"))  # planner statistics, as autovacuum keeps them in production
+        db.session.commit()
     return VotingData(slug, [user.id for user in voters], [(talk.id, talk.slug) for talk in talks])
 
 
