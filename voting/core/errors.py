@@ -2,7 +2,7 @@
 from flask import current_app, g, jsonify, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from voting.extensions import db
@@ -24,6 +24,11 @@ def register_error_handlers(app):
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(OperationalError, _database_error)
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first (teardowns run in reverse).
+    app.teardown_appcontext(_end_database_session)
+    # A number from the request too large for the database (a page 10^20): the input is wrong, not the app.
+    app.register_error_handler(DataError, _out_of_range)
+    app.register_error_handler(OverflowError, _out_of_range)
 
 
 def render_error(status, message=None, title=None):
@@ -39,16 +44,29 @@ def render_error(status, message=None, title=None):
 def _http_error(exc):
     status = exc.code or 500
     # A 500's description may carry internals; show the generic message instead.
-    response = render_error(status, None if status >= 500 else exc.description, exc.name)
+    response = render_error(status, _message(status, exc), exc.name)
     allow = dict(exc.get_headers()).get("Allow")
     if allow:
         response.headers["Allow"] = allow
     return response
 
 
+def _message(status, exc):
+    """What to tell the user: a 500's description may carry internals, a 413's is Werkzeug's jargon."""
+    if status == 413:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        return f"{MESSAGES[413]} A form may send at most {limit // 1024} KB and 1,000 fields or files."
+    return None if status >= 500 else exc.description
+
+
 def _csrf_error(exc):
     return render_error(400, f"The form was rejected: {exc.description} Reload the page and try again.",
                         "Form expired")
+
+
+def _out_of_range(exc):
+    db.session.rollback()
+    return render_error(400, "A number or text in the request is out of range.", "Bad request")
 
 
 def _database_error(exc):
@@ -59,6 +77,19 @@ def _database_error(exc):
     response = render_error(503, MESSAGES[503], ServiceUnavailable().name)
     response.headers["Retry-After"] = "10"
     return response
+
+
+def _end_database_session(exc):
+    """End the request's database session; a connection the server dropped meanwhile is no error.
+
+    The answer is ready by now (a vote committed, say): if the server went away since, the rollback
+    that ends the session fails. The broken connection is discarded and the answer stands, not a 500.
+    """
+    try:
+        db.session.remove()
+    except OperationalError as error:
+        current_app.logger.warning("database connection lost at the end of a request: %s", error.orig)
+        db.session.remove()  # the connection was invalidated by the failure: this closes cleanly
 
 
 def _visitor_if_database_down():
