@@ -39,7 +39,7 @@ class EventForm(FlaskForm):
     slug = _text("Slug", 80, description="Used in addresses: lower-case letters, digits and hyphens.")
     timezone = SelectField("Time zone", default="UTC", validate_choice=False)
     venue = _text("Venue", 200)
-    description = TextAreaField("Description", filters=[_strip])
+    description = TextAreaField("Description", filters=[_strip], validators=[Length(max=10000)])
     starts_on = DateField("First day", validators=[Optional()])
     ends_on = DateField("Last day", validators=[Optional()])
     cfp_opens_at = _when("Call for proposals opens")
@@ -89,7 +89,7 @@ class TrackForm(FlaskForm):
 
     name = _text("Name", 120)
     slug = _text("Slug", 80, description="Lower-case letters, digits and hyphens; unique within the event.")
-    description = TextAreaField("Description", filters=[_strip])
+    description = TextAreaField("Description", filters=[_strip], validators=[Length(max=5000)])
     session_count = _number("Sessions", 0, description="How many sessions the chairs select.")
     alternate_count = _number("Alternates", 0, description="How many alternates they keep in reserve.")
 
