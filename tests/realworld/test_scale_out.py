@@ -13,9 +13,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import redis
+import requests
 from requests.adapters import HTTPAdapter
 from sqlalchemy import func, select
 
+from tests.realworld.deployed_nginx import DeployedNginx
 from tests.realworld.site import Browser, models_on, post_vote, seed_voting_event, vote_path
 from tests.support.live import Gunicorn, Nginx, run_flask, wait_until
 from tests.support.oidc_provider import OIDCProvider, free_port
@@ -223,3 +225,18 @@ def test_the_scheme_and_host_come_from_the_proxy(cluster):
     with Browser(cluster.nginx.base) as session:
         through_nginx = session.get("/auth/login/testidp", headers={"X-Forwarded-Proto": "https"})
     assert redirect_uri(through_nginx) == f"{cluster.nginx.base}/auth/callback/testidp"
+
+
+def test_the_deploy_example_serves_both_instances_over_tls(cluster):
+    """deploy/nginx.conf for real: plain HTTP is sent to HTTPS, and behind it the app builds https links."""
+    with DeployedNginx([site.base for site in cluster.instances]) as proxy:
+        plain = requests.get(proxy.http_base + "/events/x?y=1", allow_redirects=False, timeout=10)
+        with Browser(proxy.base) as session:
+            trust = str(proxy.certificate)  # per request: REQUESTS_CA_BUNDLE would win over session.verify
+            login = session.get("/auth/login/testidp", verify=trust)
+            served = {session.get(f"/healthz?probe=tls-{n}", verify=trust).status_code for n in range(4)}
+    assert plain.status_code == 301 and plain.headers["Location"] == "https://127.0.0.1/events/x?y=1"
+    assert redirect_uri(login) == f"{proxy.base}/auth/callback/testidp"
+    assert login.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert served == {200}
+    wait_until(lambda: all("probe=tls-" in site.output() for site in cluster.instances), 5, what="both instances")
