@@ -335,3 +335,52 @@ def test_exports_and_the_api_carry_user_text_as_data(app, client, world):
     check_json(crawl.body("/api/v1/events/xss/schedule"), titles)
     check_json(crawl.body("/api/v1/events"), {event.name for event in [world.event, *world.labels]})
     assert crawl.problems == []
+
+
+# -- through the forms -------------------------------------------------------------------------------
+
+# endpoint: the text fields its form stores (the other fields from test_csrf's working data).
+FORM_FIELDS = {
+    "proposals.edit": ("title", "abstract", "description", "learning_outcomes", "tags"),
+    "proposals.speaker_profile": ("display_name", "job_title", "company", "bio", "links"),
+    "review.proposal": ("comment", "conflict_note"),
+    "review.comment": ("body",),
+    "decisions.decide": ("reason",),
+    "selection.team_add": ("note",),
+    "integrity.exclude": ("reason",),
+    "schedule.edit_room": ("name",),
+    "schedule.add_slot": ("slot-title",),
+    "schedule.publish": ("summary",),
+    "events.console.edit_event": ("name", "venue", "description"),
+    "events.console.edit_track": ("name", "description"),
+}
+SAMPLE = PAYLOADS[::9]  # every form field gets these through HTTP; the world above has them all
+ONE_SHOT = {"decisions.decide", "integrity.exclude", "selection.team_add"}  # a second post is refused
+
+
+def stored(text):
+    """Whether some column of some row holds the text."""
+    from tests.security.helpers import snapshot
+
+    return any(text in cell for rows in snapshot().values() for row in rows for cell in row)
+
+
+@pytest.mark.parametrize("endpoint", sorted(FORM_FIELDS))
+def test_forms_store_payloads_as_text_and_pages_show_them_inert(app, client, backend, endpoint):
+    from tests.security.test_csrf import ACTIONS
+    from tests.security.test_limits import post_as_actor
+    from tests.test_route_access import World
+
+    if backend != "sqlite":
+        pytest.skip("see the module docstring")
+    world, make_data = World(), ACTIONS[endpoint][1]
+    for n, text in enumerate(SAMPLE[:1] if endpoint in ONE_SHOT else SAMPLE):
+        fields = FORM_FIELDS[endpoint]
+        data = {**make_data(world), **{field: f"{text[:40]}" for field in fields}}
+        if endpoint == "schedule.add_slot":  # a new slot each time, an hour later
+            hour, minute = 10 + n // 2, n % 2 * 30
+            data["slot-starts"], data["slot-ends"] = f"{hour:02d}:{minute:02d}", f"{hour:02d}:{minute + 20:02d}"
+        path, response = post_as_actor(app, client, world, endpoint, data=data, follow_redirects=True)
+        assert response.status_code == 200, f"{path} with {text!r}"
+        assert active_content(response.get_data(as_text=True)) == [], f"{path} with {text!r}"
+        assert stored(text[:40].strip()), f"{path} did not store {text!r} as it was sent"
