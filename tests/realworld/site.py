@@ -55,7 +55,7 @@ def session_cookie(app, data: dict) -> str:
 
 
 class Browser(requests.Session):
-    """A requests session that reaches a site by path (absolute URLs go where they say); no redirects followed."""
+    """A requests session that reaches a site by path (absolute URLs go where they say); no redirects."""
 
     def __init__(self, base: str, timeout: float = 10.0):
         super().__init__()
@@ -108,8 +108,8 @@ def counter_mismatches(event_id: int) -> list:
     wrong = []
     for proposal in db.session.scalars(select(Proposal).where(Proposal.event_id == event_id)):
         kept = {name: getattr(proposal, f"{name}_count") for name in COUNTERS}
-        real = dict(db.session.execute(select(Vote.choice, func.count()).where(Vote.proposal_id == proposal.id)
-                                       .group_by(Vote.choice)).all())
+        real = dict(db.session.execute(select(Vote.choice, func.count())
+                                       .where(Vote.proposal_id == proposal.id).group_by(Vote.choice)).all())
         real = {name: sum(n for choice, n in real.items() if choice.value == name) for name in COUNTERS}
         if kept != real or proposal.vote_count != counted.get(proposal.id, 0):
             wrong.append((proposal.slug, kept, real, proposal.vote_count))

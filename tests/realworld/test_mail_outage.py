@@ -32,7 +32,8 @@ def seed_decided_event(url):
         track = make_track(event)
         organiser = make_organiser(event)
         talks = [make_proposal(track) for _ in DECISIONS]
-        talks[0].speakers.append(ProposalSpeaker(user=make_user(), position=1, status=SpeakerStatus.CONFIRMED))
+        co_speaker = ProposalSpeaker(user=make_user(), position=1, status=SpeakerStatus.CONFIRMED)
+        talks[0].speakers.append(co_speaker)
         for talk, to_state in zip(talks, DECISIONS):
             decide(proposal=talk, to_state=to_state, by=organiser)
         db.session.commit()

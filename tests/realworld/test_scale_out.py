@@ -30,8 +30,10 @@ from voting.models import OutboxMail, Proposal, Vote
 pytestmark = pytest.mark.slow
 REDIS_URL = "redis://127.0.0.1:6379/4"  # this test's own Redis database, flushed before and after
 LIMIT = 10
-SETTINGS = {"REDIS_URL": REDIS_URL, "PODIUM_TRUSTED_PROXIES": 1, "VOTE_RATE_LIMIT_USER": f"{LIMIT} per minute",
-            "GUNICORN_CMD_ARGS": "--access-logfile -"}  # gunicorn reads extra options from this variable
+SETTINGS = {
+    "REDIS_URL": REDIS_URL, "PODIUM_TRUSTED_PROXIES": 1, "VOTE_RATE_LIMIT_USER": f"{LIMIT} per minute",
+    "GUNICORN_CMD_ARGS": "--access-logfile -",  # more gunicorn options: its access log in its output
+}
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +65,8 @@ def cluster(live_database, shared_redis):
     with OIDCProvider(redirect_uris=redirects) as idp, models_on(live_database.url) as app:
         settings = {**SETTINGS, **provider_settings(idp)}
         with Gunicorn(live_database.url, port=ports[0], **settings) as one, \
-                Gunicorn(live_database.url, port=ports[1], **settings) as two, Nginx([one.base, two.base]) as nginx:
+                Gunicorn(live_database.url, port=ports[1], **settings) as two, \
+                Nginx([one.base, two.base]) as nginx:
             yield SimpleNamespace(url=live_database.url, app=app, idp=idp, instances=(one, two), nginx=nginx,
                                   world=world)
 
@@ -164,7 +167,8 @@ def test_two_mail_workers_at_once_send_each_mail_exactly_once(cluster):
     assert sum(sent) == 120 and all(sent), f"each worker sent some, together all: {sent}"
     arrived = Counter(message["Message-ID"] for message in server.messages)
     assert len(arrived) == 120 and set(arrived.values()) == {1}
-    assert sorted(str(m["To"]) for m in server.messages) == sorted(f"speaker{n}@example.test" for n in range(120))
+    addresses = sorted(f"speaker{n}@example.test" for n in range(120))
+    assert sorted(str(message["To"]) for message in server.messages) == addresses
     with models_on(cluster.url):
         states = Counter(db.session.execute(select(OutboxMail.status, OutboxMail.attempts)).all())
     assert states == {("sent", 1): 120}
@@ -191,7 +195,8 @@ def test_nginx_spreads_requests_over_both_instances(cluster):
     with Browser(cluster.nginx.base) as session:
         assert all(session.get(f"/healthz?probe={n}").status_code == 200 for n in range(20))
     # gunicorn writes the access log line just after the answer: wait for the last ones.
-    wait_until(lambda: set.union(*map(probes_served, cluster.instances)) == set(range(20)), 5, what="access log")
+    wait_until(lambda: set.union(*map(probes_served, cluster.instances)) == set(range(20)), 5,
+               what="the access log")
     served = [probes_served(site) for site in cluster.instances]
     assert served[0] and served[1] and served[0].isdisjoint(served[1])
 
@@ -217,7 +222,7 @@ def redirect_uri(response):
 
 
 def test_the_scheme_and_host_come_from_the_proxy(cluster):
-    """Behind a TLS proxy the app builds https links to the public host; through nginx, a client cannot forge them."""
+    """Behind a TLS proxy the app builds https links to the public host; through nginx none are forged."""
     tls_proxy = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "podium.example.org"}
     with Browser(cluster.instances[1].base) as direct:
         behind_tls = direct.get("/auth/login/testidp", headers=tls_proxy)
@@ -239,4 +244,5 @@ def test_the_deploy_example_serves_both_instances_over_tls(cluster):
     assert redirect_uri(login) == f"{proxy.base}/auth/callback/testidp"
     assert login.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert served == {200}
-    wait_until(lambda: all("probe=tls-" in site.output() for site in cluster.instances), 5, what="both instances")
+    wait_until(lambda: all("probe=tls-" in site.output() for site in cluster.instances), 5,
+               what="requests on both instances")
