@@ -4,9 +4,9 @@
 --   wrk -t2 -c32 -d20s -s bench/vote_throughput.lua http://127.0.0.1:PORT -- bare
 --
 -- DATAFILE (written by the Python script): a line "event<TAB>slug", then "proposal<TAB>slug" lines and
--- "voter<TAB>cookie<TAB>csrf token" lines. Each wrk thread takes its share of the voters and sends their votes
--- in turn, each voter on its own next proposal, so every request is a (voter, proposal) pair not voted yet.
--- THREADS is wrk's -t. ROUND shifts where the voters start, so later runs on the same database vote on new pairs too.
+-- "voter<TAB>cookie<TAB>csrf token" lines. Each wrk thread takes its share of the voters and sends their
+-- votes in turn, each voter on its own next proposal, so every request is a (voter, proposal) pair not voted
+-- yet. THREADS is wrk's -t. ROUND shifts where the voters start, so later runs vote on new pairs too.
 -- The last line printed is "wrk requests=... rps=... p50_ms=... p99_ms=... non_200=... socket_errors=...".
 
 local threads, count = {}, 0

@@ -3,10 +3,10 @@
     .venv/bin/python bench/vote_throughput.py [--quick] [--connections 32] [--duration 20] [--workers 2]
                                              [--postgres URL] [--redis URL] [--nginx]
 
-Builds a throwaway PostgreSQL database (tests/support/live.py's LiveDatabase, dropped afterwards) with an event
-in its voting window, 1,000 proposals and 1,000 voters (300 and 200 with --quick), and serves Podium in
-production mode under gunicorn (--workers sync workers) with Redis for the rate limits (raised out of the way)
-and PODIUM_BENCH_ENDPOINTS on. Then, for --duration seconds each at --connections connections:
+Builds a throwaway PostgreSQL database (tests/support/live.py's LiveDatabase, dropped afterwards) with an
+event in its voting window, 1,000 proposals and 1,000 voters (300 and 200 with --quick), and serves Podium in
+production mode under gunicorn (--workers sync workers) with Redis for the rate limits (raised out of the
+way) and PODIUM_BENCH_ENDPOINTS on. Then, for --duration seconds each at --connections connections:
 
 - bare: GET /_bench/bare, a route of the same app that does no work (no database, no session);
 - vote: the request static/js/vote.js makes: POST /events/<event>/vote/<proposal> with the CSRF token,
@@ -15,13 +15,13 @@ and PODIUM_BENCH_ENDPOINTS on. Then, for --duration seconds each at --connection
 
 It prints requests per second and p50/p99 latency of each, their ratio, the CPU time per request of the
 workers and of PostgreSQL's backends (from /proc: steadier than requests per second on a machine shared with
-other work; PostgreSQL must run on this machine for the second), and each worker's
-resident memory (/proc) before and after the load. --nginx also runs both through nginx in front of one, then two gunicorn
-instances (each of --workers workers) sharing the database and Redis. The goal: the vote at least 60 % of the
+other work; PostgreSQL must run on this machine for the second), and each worker's resident memory (/proc)
+before and after the load. --nginx also runs both through nginx in front of one, then two gunicorn instances
+(each of --workers workers) sharing the database and Redis. The goal: the vote at least 60 % of the
 bare endpoint's throughput with p99 under 50 ms. The last line is key=value pairs.
 
-Load generator: wrk (Debian: `apt-get install -y wrk`) with bench/vote_throughput.lua. On a 2-core machine
-a Python client would take as much CPU as the server it measures; wrk is C with LuaJIT and costs a few percent.
+Load generator: wrk (Debian: `apt-get install -y wrk`) with bench/vote_throughput.lua. On a 2-core machine a
+Python client would take as much CPU as the server it measures; wrk is C with LuaJIT and costs a few percent.
 Voters' session cookies are signed here with the server's SECRET_KEY, as Flask-Login's login_user() leaves
 them, with the CSRF token a voting page holds (tests/realworld/load.py); no page GET first, so each vote's
 "next" is chosen by the full fewest-votes order, as after a vote on the proposal shown.
@@ -45,13 +45,14 @@ from tests.support.live import Gunicorn, LiveDatabase, Nginx  # noqa: E402
 
 LUA = ROOT / "bench" / "vote_throughput.lua"
 HIGH_LIMIT = "1000000 per minute"
-WRK_INSTALL = "wrk is not installed: `apt-get install -y wrk` (Debian/Ubuntu), `brew install wrk`, or build " \
-              "https://github.com/wg/wrk"
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+WRK_INSTALL = ("wrk is not installed: `apt-get install -y wrk` (Debian/Ubuntu), `brew install wrk`, "
+               "or build https://github.com/wg/wrk")
 GOAL_RATIO, GOAL_P99_MS = 0.6, 50.0
 
 
 def wrk(base, seconds, connections, mode, datafile="", round_=0, threads=2):
-    """Run wrk against `base`; its figures as a dict (requests, rps, p50_ms, p99_ms, non_200, socket_errors)."""
+    """Run wrk against `base`; its figures (requests, rps, p50_ms, p99_ms, non_200, socket_errors)."""
     threads = min(threads, connections)
     argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA),
             base, "--", mode, datafile, str(round_), str(threads)]
@@ -141,7 +142,8 @@ class Runner:
         workers = [pid for site in sites for pid in site.worker_pids()]
         backends = postgres_pids(self.engine, self.database.name)
         before = cpu_seconds(workers), cpu_seconds(backends)
-        figures = wrk(base, seconds or self.args.duration, self.args.connections, mode, self.datafile, self.round)
+        figures = wrk(base, seconds or self.args.duration, self.args.connections, mode, self.datafile,
+                      self.round)
         backends = set(backends) | set(postgres_pids(self.engine, self.database.name))
         requests = max(figures["requests"], 1)
         figures["cpu_ms"] = 1000 * (cpu_seconds(workers) - before[0]) / requests
@@ -218,12 +220,14 @@ def main(argv=None):
     parser.add_argument("--connections", type=int, default=32, help="concurrent connections (default 32)")
     parser.add_argument("--duration", type=int, help="seconds of each run (default 20, 5 with --quick)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
-    parser.add_argument("--postgres", metavar="URL", help="PostgreSQL server (default: TEST_DATABASE_URL or "
-                        "postgresql://postgres@127.0.0.1:5432/test); a throwaway database is made on it",
-                        default=os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--postgres", metavar="URL",
+                        default=os.environ.get("TEST_DATABASE_URL", DEFAULT_POSTGRES),
+                        help=f"PostgreSQL server (default: TEST_DATABASE_URL or {DEFAULT_POSTGRES}); "
+                             "a throwaway database is made on it")
     parser.add_argument("--redis", metavar="URL", default="redis://127.0.0.1:6379/3",
                         help="Redis database for the rate limits, emptied first ('' for none)")
-    parser.add_argument("--nginx", action="store_true", help="also through nginx, one vs two gunicorn instances")
+    parser.add_argument("--nginx", action="store_true",
+                        help="also through nginx, in front of one vs two gunicorn instances")
     args = parser.parse_args(argv)
     args.duration = args.duration or (5 if args.quick else 20)
     if not shutil.which("wrk"):

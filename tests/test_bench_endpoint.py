@@ -13,7 +13,8 @@ def test_absent_by_default(app, client):
     assert client.get("/_bench/bare").status_code == 404
 
 
-@pytest.mark.parametrize(("value", "expected"), [(None, False), ("false", False), ("true", True), ("1", True)])
+@pytest.mark.parametrize(("value", "expected"),
+                         [(None, False), ("false", False), ("true", True), ("1", True)])
 def test_only_the_environment_turns_it_on(value, expected, tmp_path):
     environ = {**PRODUCTION, **({"PODIUM_BENCH_ENDPOINTS": value} if value else {})}
     settings = load_config(environ=environ, instance_file=tmp_path / "podium.cfg")

@@ -29,7 +29,7 @@ class BaseConfig:
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024
     DATABASE_CHECK_ON_START = True
     PODIUM_DEV_LOGIN = False
-    PODIUM_BENCH_ENDPOINTS = False  # bench/'s bare endpoint (voting/core/bench.py); never in a real deployment
+    PODIUM_BENCH_ENDPOINTS = False  # bench/'s bare endpoint (voting/core/bench.py); not for a real site
     PODIUM_ADMINS = ""  # comma-separated emails of site admins
     PODIUM_BASE_URL = "http://127.0.0.1:5000"  # for links in mails sent outside a request
     # How many reverse proxies (nginx ...) stand in front of the app and set X-Forwarded-*; 0 = none.

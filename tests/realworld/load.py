@@ -25,6 +25,7 @@ from voting.models import Event, Proposal, Track, User
 SECRET_KEY = "live-test-secret"  # what tests/support/live.py gives gunicorn
 COOKIE_NAME = "podium_session"
 USER_AGENT = "podium-load/1"
+LOOPBACK = "127.0.0.1"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 SHOWN = re.compile(r'action="/events/[^/"]+/vote/([^"?/]+)')
 
@@ -68,8 +69,8 @@ def _seed(users, proposals, tracks, slug):
     rows = [Track(event=event, name=f"Track {n}", slug=f"track-{n}", position=n) for n in range(tracks)]
     voters = [User(name=f"Voter {n}", email=f"voter{n}@load.test", email_verified=True) for n in range(users)]
     talks = [Proposal(event=event, track=rows[n % tracks], title=f"Talk number {n}", slug=f"talk-{n}",
-                      abstract=f"What talk {n} is about, in a sentence or two.", state=ProposalState.SUBMITTED,
-                      submitted_at=now) for n in range(proposals)]
+                      abstract=f"What talk {n} is about, in a sentence or two.",
+                      state=ProposalState.SUBMITTED, submitted_at=now) for n in range(proposals)]
     db.session.add_all([event, *rows, *voters, *talks])
     db.session.commit()
     if db.session.get_bind().dialect.name == "postgresql":
@@ -78,13 +79,14 @@ def _seed(users, proposals, tracks, slug):
     return VotingData(slug, [user.id for user in voters], [(talk.id, talk.slug) for talk in talks])
 
 
-def signed_session(user_id, csrf=False, secret_key=SECRET_KEY, user_agent=USER_AGENT, remote_addr="127.0.0.1"):
+def signed_session(user_id, csrf=False, secret_key=SECRET_KEY, user_agent=USER_AGENT, remote_addr=LOOPBACK):
     """(session cookie, CSRF form token or "") signing `user_id` in, as Flask-Login's login_user() leaves it.
 
     Made without a request to the server, with the server's key; `csrf` adds the token a page would hold.
     """
     app = _signing_app(secret_key)
-    with app.test_request_context(environ_base={"REMOTE_ADDR": remote_addr}, headers={"User-Agent": user_agent}):
+    environ = {"REMOTE_ADDR": remote_addr}
+    with app.test_request_context(environ_base=environ, headers={"User-Agent": user_agent}):
         session.update({"_user_id": str(user_id), "_fresh": True,
                         "_id": login_manager._session_identifier_generator()})
         token = generate_csrf() if csrf else ""
@@ -108,7 +110,8 @@ def open_voting_page(base, event_slug, voter, timeout=30):
     _keep(voter, response)
     token = CSRF_INPUT.search(response.text) if response.status_code == 200 else None
     if token is None:
-        raise AssertionError(f"voter {voter.user_id} got no vote form: {response.status_code} {response.text[:300]}")
+        raise AssertionError(f"voter {voter.user_id} got no vote form: {response.status_code} "
+                             f"{response.text[:300]}")
     voter.csrf = token.group(1)
     shown = SHOWN.search(response.text)
     voter.shown = shown.group(1) if shown else None
