@@ -77,10 +77,10 @@ class DeployedNginx(Nginx):
             self.certificate, key = self_signed_certificate(folder)
             (folder / "podium.conf").write_text(self.site_config(self.certificate, key))
             (folder / "nginx.conf").write_text(MAIN_CONF.format(dir=self.directory))
+            self._spawn([NGINX, "-p", self.directory, "-c", str(folder / "nginx.conf"), "-g", "daemon off;"])
         except BaseException:
             shutil.rmtree(self.directory, ignore_errors=True)
             raise
-        self._spawn([NGINX, "-p", self.directory, "-c", str(folder / "nginx.conf"), "-g", "daemon off;"])
         self._wait_ready(lambda: requests.get(self.base + "/healthz", timeout=2,
                                               verify=str(self.certificate)).status_code == 200, 15)
         return self
