@@ -6,8 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from sqlalchemy import text
+
+from tests.conftest import POSTGRES_URL, database_url
 from voting import create_app
 from voting.config import ConfigError, load_config
+from voting.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,3 +89,15 @@ def test_trusted_proxies_give_the_client_address():
     plain.add_url_rule("/whoami", view_func=whoami)
     assert plain.test_client().get("/whoami", headers={"X-Forwarded-For": "198.51.100.9"}).get_data(
         as_text=True) == "127.0.0.1"
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="needs PostgreSQL: set TEST_DATABASE_URL")
+def test_postgresql_connections_time_out_stuck_queries_and_dead_peers():
+    app = create_app({"PODIUM_ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url("postgresql")})
+    with app.app_context():
+        timeout = db.session.scalar(text("SELECT current_setting('statement_timeout')"))
+        client = db.session.connection().connection.driver_connection.info.get_parameters()
+        db.session.remove()
+        db.engine.dispose()
+    assert timeout == "30s"
+    assert (client["keepalives"], client["keepalives_idle"], client["tcp_user_timeout"]) == ("1", "30", "30000")

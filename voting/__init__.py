@@ -42,7 +42,11 @@ def _prepare_database_settings(app):
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     if url.get_backend_name() == "postgresql":
         options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
-        options.setdefault("connect_args", {"connect_timeout": 5})
+        # A server that vanishes without closing its connections (a dropped network) must not hang a
+        # worker: TCP keepalives and a user timeout end such a connection, a statement timeout a stuck query.
+        options.setdefault("connect_args", {
+            "connect_timeout": 5, "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+            "keepalives_count": 3, "tcp_user_timeout": 30_000, "options": "-c statement_timeout=30s"})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     # Rate limits are shared across workers through Redis when there is one.
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
