@@ -101,3 +101,15 @@ def test_postgresql_connections_time_out_stuck_queries_and_dead_peers():
         db.engine.dispose()
     assert timeout == "30s"
     assert (client["keepalives"], client["keepalives_idle"], client["tcp_user_timeout"]) == ("1", "30", "30000")
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="needs PostgreSQL: set TEST_DATABASE_URL")
+def test_the_statement_timeout_is_a_setting_and_migrations_run_without_it(tmp_path):
+    url = database_url("postgresql")
+    app = create_app({"PODIUM_ENV": "testing", "SQLALCHEMY_DATABASE_URI": url, "DATABASE_STATEMENT_TIMEOUT": "250ms"})
+    with app.app_context():
+        with pytest.raises(Exception, match="statement timeout"):
+            db.session.execute(text("SELECT pg_sleep(1)"))
+        db.session.rollback()
+        db.session.remove()
+        db.engine.dispose()

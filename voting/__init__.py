@@ -46,7 +46,8 @@ def _prepare_database_settings(app):
         # worker: TCP keepalives and a user timeout end such a connection, a statement timeout a stuck query.
         options.setdefault("connect_args", {
             "connect_timeout": 5, "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
-            "keepalives_count": 3, "tcp_user_timeout": 30_000, "options": "-c statement_timeout=30s"})
+            "keepalives_count": 3, "tcp_user_timeout": 30_000,
+            "options": f"-c statement_timeout={app.config['DATABASE_STATEMENT_TIMEOUT']}"})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     # Rate limits are shared across workers through Redis when there is one.
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")

@@ -28,6 +28,8 @@ class BaseConfig:
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024
     DATABASE_CHECK_ON_START = True
+    # PostgreSQL ends a query of a web request running longer than this ("0" = no limit); migrations have none.
+    DATABASE_STATEMENT_TIMEOUT = "30s"
     PODIUM_DEV_LOGIN = False
     PODIUM_BENCH_ENDPOINTS = False  # bench/'s bare endpoint (voting/core/bench.py); not for a real site
     PODIUM_ADMINS = ""  # comma-separated emails of site admins
@@ -132,7 +134,8 @@ def _instance_settings(path):
 
 
 def _environment_settings(environ):
-    settings = {name: environ[name] for name in ("SECRET_KEY", "REDIS_URL") if environ.get(name)}
+    settings = {name: environ[name] for name in ("SECRET_KEY", "REDIS_URL", "DATABASE_STATEMENT_TIMEOUT")
+                if environ.get(name)}
     if environ.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URI"] = environ["DATABASE_URL"]
     for name, value in environ.items():
