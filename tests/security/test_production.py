@@ -39,6 +39,7 @@ def prod(backend):
         yield app
         db.session.remove()
         db.drop_all() if backend == "sqlite" else _empty()
+        db.engine.dispose()  # no connection left for the garbage collector to find open
 
 
 def _empty():
