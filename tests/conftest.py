@@ -37,7 +37,10 @@ class PodiumTestClient(FlaskClient):
             g.pop("_login_user", None)
             db.session.flush()
             db.session.expire_all()
-        return super().open(*args, **kwargs)
+        response = super().open(*args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()  # what the request wrote is read afresh by the test
+        return response
 
 
 def make_app(backend, **overrides):

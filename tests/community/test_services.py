@@ -42,6 +42,18 @@ def test_a_vote_is_recorded_changed_and_cleared(track):
     assert count_of(proposal) == 0
 
 
+def test_votes_keep_the_proposals_last_edit_time(track):
+    proposal, voter = make_proposal(track=track), make_user()
+    proposal.updated_at = edited = utcnow() - timedelta(days=3)
+    db.session.commit()
+    services.cast_vote(user=voter, proposal=proposal, choice=VoteChoice.LOVE)
+    services.cast_vote(user=voter, proposal=proposal, choice=VoteChoice.TRY)
+    services.clear_vote(user=voter, proposal=proposal)
+    db.session.commit()
+    db.session.expire(proposal)
+    assert proposal.updated_at == edited and proposal.vote_count == 0
+
+
 def test_the_ip_is_kept_only_as_a_salted_hash(track):
     proposal, voter = make_proposal(track=track), make_user()
     services.cast_vote(user=voter, proposal=proposal, choice=VoteChoice.TRY, ip="192.0.2.7")

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import make_event, make_proposal, make_track, make_user
+from tests.support.sql import counted_statements
 from voting.community import services
 from voting.db_types import utcnow
 from voting.enums import ProposalState, VoteChoice
@@ -167,6 +168,22 @@ def test_the_script_gets_the_next_proposal_as_json(client, talks, voter):
     assert shown_title(client.get(vote_url())) == body["next"]["title"], "the session remembers it"
     refused = client.post(vote_url(slug_of(first)), data={"choice": "nope"}, headers=JSON)
     assert refused.status_code == 400 and refused.get_json()["ok"] is False
+
+
+def test_a_vote_and_the_next_proposal_take_a_bounded_number_of_statements(client, track, voter):
+    # The vote-and-next request is the hot path of the voting window: its statements do not grow with the
+    # event, and the answer is drawn from what the write already loaded.
+    for n in range(30):
+        talk = make_proposal(track=track, title=f"Talk {n}", slug=f"talk-{n}")
+        db.session.add_all([ProposalTag(proposal=talk, name="ceph"), ProposalTag(proposal=talk, name="nova")])
+    db.session.commit()
+    shown = slug_of(shown_title(client.get(vote_url())))
+    with counted_statements() as statements:
+        body = client.post(vote_url(shown), data={"choice": "love"}, headers=JSON).get_json()
+    assert body["ok"] and body["next"]["title"]
+    writes = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert len(writes) == 3, writes  # the lock, the vote, the counts
+    assert len(statements) <= 13, "\n".join(statements)
 
 
 def test_the_json_answer_says_when_the_voter_is_done(client, track, voter):

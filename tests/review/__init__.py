@@ -1,12 +1,11 @@
 """The track chairs' review: a shared scene (imported as a fixture by both test modules) and helpers."""
-from contextlib import contextmanager
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import event as sa_event
 
 from tests.factories import make_chair, make_event, make_organiser, make_proposal, make_track, make_user
+from tests.support.sql import counted_statements  # noqa: F401  (used by the review tests)
 from voting.community.services import recount_votes
 from voting.db_types import utcnow
 from voting.enums import VoteChoice
@@ -91,20 +90,6 @@ def scene(app):
     s.voters = [make_user() for _ in range(12)]
     db.session.commit()
     return s
-
-
-@contextmanager
-def counted_statements():
-    """The SQL statements run inside the block."""
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-    sa_event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", count)
 
 
 LOVE, TRY, MIGHT, NOT = VoteChoice

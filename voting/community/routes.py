@@ -14,6 +14,7 @@ from voting.community import services
 from voting.community.forms import FilterForm, VoteForm
 from voting.community.models import Vote
 from voting.enums import VoteChoice, WindowState
+from voting.core.services import commit_keeping_loaded
 from voting.errors import RuleViolation
 from voting.events.services import get_event_or_404
 from voting.extensions import db, limiter
@@ -77,7 +78,7 @@ def cast(event_slug, slug):
     except RuleViolation as exc:
         db.session.rollback()
         return _refused(proposal, exc.message)
-    db.session.commit()
+    commit_keeping_loaded()
     return _answer(proposal, form.choice.data, form.target())
 
 
@@ -99,8 +100,10 @@ def _mode(event):
     return "browse" if state == WindowState.CLOSED else "closed"
 
 
-def _next_context(event, filters):
-    proposal = services.next_proposal(user=current_user, event=event, keep_id=_shown(event),
+def _next_context(event, filters, voted_on=None):
+    """The voter's next proposal; `voted_on`, just voted on or skipped, is no longer one to keep showing."""
+    shown = _shown(event)
+    proposal = services.next_proposal(user=current_user, event=event, keep_id=None if shown == voted_on else shown,
                                       **filters.values())
     _remember(event, proposal)
     return _region(event, proposal, "next", filters.query())
@@ -123,8 +126,9 @@ def _region(event, proposal, mode, query=None, **extra):
         "event": event, "proposal": proposal, "mode": mode, "query": query or {}, "choices": list(VoteChoice),
         "is_open": event.window_state("voting") == WindowState.OPEN,
         "heading_level": 1 if mode == "proposal" else 2,
-        "own": bool(signed_in and proposal and services.is_own_proposal(current_user, proposal)),
-        "current": services.vote_of(current_user, proposal) if signed_in and proposal else None,
+        # The next proposal is one the voter neither speaks on nor voted on (services.waiting_proposals).
+        "own": bool(mode != "next" and signed_in and proposal and services.is_own_proposal(current_user, proposal)),
+        "current": services.vote_of(current_user, proposal) if mode != "next" and signed_in and proposal else None,
         "voted": voted, "votable": total, "progress_text": _progress_text(voted, total) if signed_in else "",
         **extra,
     }
@@ -205,7 +209,7 @@ def _json_answer(proposal, choice, target):
     if target == "proposal" and choice != "skip":
         context = _region(event, proposal, "proposal", visible=True)
     else:
-        context = _next_context(event, FilterForm(event=event))
+        context = _next_context(event, FilterForm(event=event), voted_on=proposal.id)
     shown = context["proposal"]
     return jsonify(
         ok=True, message=_saved_message(choice, proposal),

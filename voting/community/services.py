@@ -9,7 +9,9 @@ import hmac
 from flask import current_app
 from sqlalchemy import BigInteger, cast, delete, exists, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload, selectinload
 
+from voting.auth.models import User
 from voting.community.models import Vote, VoteSkip
 from voting.db_types import utcnow
 from voting.enums import ProposalState, VoteChoice, WindowState
@@ -21,6 +23,9 @@ from voting.proposals.models import Proposal, ProposalSpeaker, ProposalTag
 VOTABLE_STATES = set(ProposalState) - {ProposalState.DRAFT, ProposalState.WITHDRAWN, ProposalState.DECLINED}
 # Multiplier and modulus of a per-voter shuffle that SQL computes on both backends (fits in 64 bits).
 SHUFFLE_MULTIPLIER, SHUFFLE_MODULUS = 2654435761, 4294967311
+# What the voting page shows of a proposal besides its own columns, loaded with it in two statements.
+SHOWN_LOADING = (selectinload(Proposal.speakers).joinedload(ProposalSpeaker.user).joinedload(User.speaker_profile),
+                 selectinload(Proposal.tags))
 
 
 def check_voting_open(event, now=None):
@@ -63,7 +68,7 @@ def cast_vote(*, user, proposal, choice, ip=None, now=None):
         _add_to_counts(proposal, {old: -1, choice: 1})
     else:
         db.session.execute(update(Vote).where(Vote.id == previous.id).values(**changes))
-    db.session.expire(proposal)
+    _expire_counts(proposal)
 
 
 def clear_vote(*, user, proposal, now=None):
@@ -74,7 +79,7 @@ def clear_vote(*, user, proposal, now=None):
     if previous is not None:
         db.session.execute(delete(Vote).where(Vote.id == previous.id))
         _add_to_counts(proposal, {previous.choice: -1})
-    db.session.expire(proposal)
+    _expire_counts(proposal)
 
 
 def skip_proposal(*, user, proposal, now=None):
@@ -95,7 +100,7 @@ def next_proposal(*, user, event, track_id=None, text=None, keep_id=None):
     Among proposals with equally few votes the order is a shuffle of the voter's own, so a reload
     shows the same proposal and different voters see different ones.
     """
-    waiting = waiting_proposals(user=user, event=event, track_id=track_id, text=text)
+    waiting = waiting_proposals(user=user, event=event, track_id=track_id, text=text).options(*SHOWN_LOADING)
     if keep_id is not None:
         kept = db.session.scalar(waiting.where(Proposal.id == keep_id))
         if kept is not None:
@@ -132,12 +137,13 @@ def votable_proposals(*, event, track_id=None, text=None):
 
 def progress(*, user, event):
     """(how many proposals the user voted on, how many they can vote on) in the event."""
-    total = db.session.scalar(select(func.count()).select_from(votable_proposals(event=event).where(
-        ~exists().where(ProposalSpeaker.proposal_id == Proposal.id, ProposalSpeaker.user_id == user.id)
-    ).subquery()))
-    voted = db.session.scalar(select(func.count()).select_from(Vote).join(Proposal).where(
-        Vote.user_id == user.id, Proposal.event_id == event.id, Proposal.state.in_(VOTABLE_STATES)))
-    return voted, total
+    votable = votable_proposals(event=event).with_only_columns(Proposal.id)
+    not_own = ~exists().where(ProposalSpeaker.proposal_id == Proposal.id, ProposalSpeaker.user_id == user.id)
+    total = select(func.count()).select_from(votable.where(not_own).subquery()).scalar_subquery()
+    voted = (select(func.count()).select_from(Vote).join(Proposal)
+             .where(Vote.user_id == user.id, Proposal.event_id == event.id, Proposal.state.in_(VOTABLE_STATES))
+             .scalar_subquery())
+    return tuple(db.session.execute(select(voted, total)).one())
 
 
 def recount_votes(*, event):
@@ -180,18 +186,24 @@ def _lock_counts(proposal):
     """Take the proposal's row lock (PostgreSQL) or the write lock (SQLite) before reading its vote.
 
     Every writer of a vote on this proposal takes it first, so the read-then-write below is never
-    raced and the counts stay exact under concurrent requests.
+    raced and the counts stay exact under concurrent requests. A vote is no edit of the proposal:
+    its updated_at is kept (it would otherwise take the column's onupdate).
     """
     db.session.execute(update(Proposal).where(Proposal.id == proposal.id)
-                       .values(vote_count=Proposal.vote_count))
+                       .values(vote_count=Proposal.vote_count, updated_at=Proposal.updated_at))
 
 
 def _add_to_counts(proposal, deltas):
-    changes = {"vote_count": Proposal.vote_count + sum(deltas.values())}
+    changes = {"vote_count": Proposal.vote_count + sum(deltas.values()), "updated_at": Proposal.updated_at}
     for choice, delta in deltas.items():
         column = choice_count_column(choice)
         changes[column.key] = column + delta
     db.session.execute(update(Proposal).where(Proposal.id == proposal.id).values(**changes))
+
+
+def _expire_counts(proposal):
+    """The counts were changed in SQL: read them afresh when next asked for (the rest of the proposal holds)."""
+    db.session.expire(proposal, ["vote_count", *(choice_count_column(choice).key for choice in VoteChoice)])
 
 
 def choice_count_column(choice):

@@ -7,6 +7,7 @@ import unicodedata
 
 from flask import abort, render_template
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from voting.core.urls import external_url
 from voting.db_types import utcnow
@@ -189,7 +190,8 @@ def _mail_speaker(user, proposal, kind, subject):
 
 def get_proposal_or_404(event_slug, slug):
     """The proposal with this slug in the event with this slug, or a 404."""
-    proposal = db.session.scalar(select(Proposal).join(Event).where(Event.slug == event_slug, Proposal.slug == slug))
+    proposal = db.session.scalar(select(Proposal).join(Event).options(contains_eager(Proposal.event))
+                                 .where(Event.slug == event_slug, Proposal.slug == slug))
     if proposal is None:
         abort(404, description="There is no such proposal.")
     return proposal
