@@ -1,14 +1,13 @@
 """The organiser's list of proposals: filters, pages, the CSV download, who may see them, query counts."""
 import csv
 import io
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import event as sa_event
 
 from tests.factories import make_chair, make_event, make_organiser, make_proposal, make_track, make_user
+from tests.support.sql import counted_statements
 from voting.enums import Format, ProposalState, SpeakerStatus
 from voting.extensions import db
 from voting.models import Event, ProposalSpeaker, ProposalTag, SpeakerProfile
@@ -52,20 +51,6 @@ def proposal(track, title, speakers=(), tags=(), **fields):
 
 def titles(**filters):
     return sorted(p.title for p in search_proposals(**filters).items)
-
-
-@contextmanager
-def counted_statements():
-    """The SQL statements run inside the block."""
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-    sa_event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_filters_by_track_state_and_format(scene):

@@ -15,25 +15,10 @@ from pathlib import Path
 
 import requests
 
-from tests.support.live import NGINX, ROOT, Nginx
+from tests.support.live import NGINX, ROOT, Nginx, nginx_config
 from tests.support.oidc_provider import free_port
 
 EXAMPLE = ROOT / "deploy" / "nginx.conf"
-MAIN_CONF = """\
-worker_processes 1;
-error_log {dir}/error.log warn;
-pid {dir}/nginx.pid;
-events {{ worker_connections 256; }}
-http {{
-    access_log off;
-    client_body_temp_path {dir}/body;
-    proxy_temp_path {dir}/proxy;
-    fastcgi_temp_path {dir}/fastcgi;
-    uwsgi_temp_path {dir}/uwsgi;
-    scgi_temp_path {dir}/scgi;
-    include {dir}/podium.conf;
-}}
-"""
 UPSTREAM_SERVER = re.compile(r"^(\s*server )\S+:\d+", re.M)
 
 
@@ -76,7 +61,8 @@ class DeployedNginx(Nginx):
         try:
             self.certificate, key = self_signed_certificate(folder)
             (folder / "podium.conf").write_text(self.site_config(self.certificate, key))
-            (folder / "nginx.conf").write_text(MAIN_CONF.format(dir=self.directory))
+            include = f"    include {self.directory}/podium.conf;"
+            (folder / "nginx.conf").write_text(nginx_config(self.directory, include))
             self._spawn([NGINX, "-p", self.directory, "-c", str(folder / "nginx.conf"), "-g", "daemon off;"])
         except BaseException:
             shutil.rmtree(self.directory, ignore_errors=True)

@@ -5,23 +5,17 @@ field without one fails); the routes are then posted 10x the maximum. Bodies ove
 too many form fields, bad UTF-8, NUL bytes (PostgreSQL refuses them in text), malformed multipart
 bodies and absurd query-string values are sent to the routes that read them.
 """
-import gc
 import importlib
 import inspect
 import pkgutil
 
 import pytest
 
-# Werkzeug's test client spools a large body to a temporary file that it leaves open when the app
-# refuses the body (413); the file's warning comes whenever it is collected: collected after each test.
+# Werkzeug's test client spools a large body to a temporary file that it leaves open when the app refuses
+# the body (413); its warning comes when it is collected (conftest.py collects after each test).
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning",
                                         "ignore::ResourceWarning")
 
-
-@pytest.fixture(autouse=True)
-def _collect_spooled_bodies():
-    yield
-    gc.collect()
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.fields.core import UnboundField

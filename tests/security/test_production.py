@@ -1,5 +1,4 @@
 """Production mode: cookie flags, error pages without internals, security headers on every kind of response."""
-import gc
 
 import pytest
 
@@ -8,16 +7,11 @@ from tests.factories import make_event, make_user
 from voting.extensions import db
 
 SECRET = "production-secret-" + "x" * 32
-# Werkzeug's test client spools a large body to a temporary file that it leaves open when the app
-# refuses the body (413); the file's warning comes whenever it is collected: collected after each test.
+# Werkzeug's test client spools a large body to a temporary file that it leaves open when the app refuses
+# the body (413); its warning comes when it is collected (conftest.py collects after each test).
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning",
                                         "ignore::ResourceWarning")
 
-
-@pytest.fixture(autouse=True)
-def _collect_spooled_bodies():
-    yield
-    gc.collect()
 
 HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"}
 

@@ -183,7 +183,7 @@ class Gunicorn(_Process):
         return sizes
 
 
-NGINX_CONF = """\
+NGINX_MAIN = """\
 worker_processes 1;
 error_log {dir}/error.log warn;
 pid {dir}/nginx.pid;
@@ -195,6 +195,10 @@ http {{
     fastcgi_temp_path {dir}/fastcgi;
     uwsgi_temp_path {dir}/uwsgi;
     scgi_temp_path {dir}/scgi;
+{http}
+}}
+"""
+NGINX_SITE = """\
     client_max_body_size 1m;
     upstream podium {{
 {servers}
@@ -211,9 +215,12 @@ http {{
             proxy_set_header X-Forwarded-Proto $scheme;
             proxy_set_header X-Forwarded-Host $http_host;
         }}
-    }}
-}}
-"""
+    }}"""
+
+
+def nginx_config(directory, http):
+    """A whole nginx.conf running from `directory` (logs, pid, temporary files), `http` in its http block."""
+    return NGINX_MAIN.format(dir=directory, http=http)
 
 
 class Nginx(_Process):
@@ -229,7 +236,7 @@ class Nginx(_Process):
     def config(self, directory: str) -> str:
         """The nginx.conf for this proxy (the same shape as README's production example)."""
         servers = "\n".join(f"        server {url.split('://', 1)[1]};" for url in self.upstreams)
-        return NGINX_CONF.format(dir=directory, servers=servers, port=self.port)
+        return nginx_config(directory, NGINX_SITE.format(servers=servers, port=self.port))
 
     def __enter__(self) -> "Nginx":
         self.directory = tempfile.mkdtemp(prefix="nginx-")
