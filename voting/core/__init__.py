@@ -4,6 +4,7 @@ from werkzeug.routing import IntegerConverter
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
+
 def register_core(app):
     """Attach the core blueprint, error pages, security headers and template helpers."""
     # Imported here so that the small helpers of voting.core import without the blueprint.
