@@ -364,10 +364,14 @@ def json_titles(value):
 
 @pytest.mark.parametrize("fmt", FORMATS, ids=[fmt.name for fmt in FORMATS])
 def test_organiser_downloads_every_export(site, story, fmt):
-    """Each export downloads in the organiser's browser session with its media type and the accepted talks."""
+    """Each export is linked on the schedule page and downloads in the organiser's browser session with its
+    media type and the accepted talks."""
     story.need("schedule")
     page = site.page(ORGANISER)
-    response = page.request.get(f"{site.base}/events/{SLUG}/export/{fmt.name}")
+    page.goto(f"{site.base}/events/{SLUG}/manage/schedule")
+    href = page.get_by_role("link", name=fmt.label, exact=True).get_attribute("href")
+    assert href == f"/events/{SLUG}/export/{fmt.name}"
+    response = page.request.get(site.base + href)
     assert response.status == 200, response.text()[:500]
     assert response.headers["content-type"].split(";")[0] == fmt.mimetype
     disposition = response.headers["content-disposition"]
