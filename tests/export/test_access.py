@@ -39,11 +39,16 @@ def test_before_publication_the_public_is_told_why(app, client):
     assert "not published yet" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/events/expo/export/schedule.pdf", "/events/nowhere/export/schedule.xml",
-                                  "/events/no%00where/export/schedule.xml"])
+@pytest.mark.parametrize("path", ["/events/expo/export/schedule.pdf", "/events/nowhere/export/schedule.xml"])
 def test_unknown_exports_and_events_are_404(app, client, path):
     build_world()
     assert client.get(path).status_code == 404
+
+
+def test_a_nul_character_in_the_address_is_a_clear_400(app, client):
+    build_world()
+    response = client.get("/events/no%00where/export/schedule.xml")
+    assert response.status_code == 400 and "cannot contain NUL characters" in response.get_data(as_text=True)
 
 
 def test_the_public_export_may_be_cached_briefly(app, client):
