@@ -11,7 +11,7 @@ from voting.enums import ProposalState, SlotKind, VoteChoice, WindowState
 from voting.extensions import db
 from voting.models import Event, Proposal, Room, ScheduleChange, Slot, User, Vote
 from voting.schedule.conflicts import schedule_conflicts
-from voting.schedule.services import public_schedule, unplaced_proposals
+from voting.schedule.grid import public_schedule, unplaced_proposals
 
 pytestmark = pytest.mark.slow
 

@@ -12,11 +12,11 @@ from voting.errors import RuleViolation
 from voting.extensions import db
 from voting.models import ActivityLog, ProposalTag, Slot, SpeakerProfile
 from voting.proposals.services import change_state
-from voting.schedule import services
+from voting.schedule import grid, services
 
 
 def room_names(event):
-    return [room.name for room in services.list_rooms(event)]
+    return [room.name for room in grid.list_rooms(event)]
 
 
 def test_rooms_are_added_renamed_reordered_and_removed(scene):
@@ -56,12 +56,12 @@ def test_a_day_of_slots_at_once_with_breaks_resuming_after_lunch(scene):
     created, skipped = services.create_day_slots(
         event=scene.event, by=scene.organiser, day=FIRST_DAY, starts=time(9), ends=time(17, 30), length=40,
         gap=10, break_after=2, break_length=30, break_title="Coffee Break")
-    _, rows = services.day_grid(scene.event, FIRST_DAY)
-    grid = [(f"{row.starts_at.astimezone(TOKYO):%H:%M}", [slot.title for slot in row.across],
-             sum(len(cells) for cells in row.cells.values())) for row in rows]
-    assert grid == [("09:00", [], 3), ("09:50", [], 3), ("10:30", ["Coffee Break"], 0), ("11:00", [], 3),
-                    ("11:50", [], 3), ("12:30", ["Lunch"], 0), ("13:30", [], 3), ("14:20", [], 3),
-                    ("15:00", ["Coffee Break"], 0), ("15:30", [], 3), ("16:20", [], 3)]
+    _, rows = grid.day_grid(scene.event, FIRST_DAY)
+    shape = [(f"{row.starts_at.astimezone(TOKYO):%H:%M}", [slot.title for slot in row.across],
+              sum(len(cells) for cells in row.cells.values())) for row in rows]
+    assert shape == [("09:00", [], 3), ("09:50", [], 3), ("10:30", ["Coffee Break"], 0), ("11:00", [], 3),
+                     ("11:50", [], 3), ("12:30", ["Lunch"], 0), ("13:30", [], 3), ("14:20", [], 3),
+                     ("15:00", ["Coffee Break"], 0), ("15:30", [], 3), ("16:20", [], 3)]
     assert skipped == 1 and len(created) == 8 * 3 + 2 - 1  # Heian at 16:20 is taken by the lightning talks
     assert db.session.scalar(select(ActivityLog.details)) == "Added 25 slots on Mon 28 Oct"
 
@@ -69,7 +69,7 @@ def test_a_day_of_slots_at_once_with_breaks_resuming_after_lunch(scene):
 def test_a_day_grid_in_the_events_zone(scene):
     services.create_day_slots(event=scene.event, by=scene.organiser, day=FIRST_DAY, starts=time(9),
                               ends=time(11), length=50, gap=10, break_after=1, break_length=10)
-    _, rows = services.day_grid(scene.event, FIRST_DAY)
+    _, rows = grid.day_grid(scene.event, FIRST_DAY)
     assert [f"{row.starts_at.astimezone(TOKYO):%H:%M}" for row in rows] == ["09:00", "09:50", "10:00"]
     assert [len(row.across) for row in rows] == [0, 1, 0]
     assert all(len(cells) == 1 for cells in rows[0].cells.values())
@@ -87,7 +87,7 @@ def test_an_empty_slot_is_removed_but_not_one_holding_a_talk(scene):
         services.delete_slot(slot=slot, by=scene.organiser)
     services.unplace_proposal(slot=slot, by=scene.organiser)
     services.delete_slot(slot=slot, by=scene.organiser)
-    assert services.day_grid(scene.event, FIRST_DAY)[1] == []
+    assert grid.day_grid(scene.event, FIRST_DAY)[1] == []
 
 
 def test_publishing_versions_and_the_change_log(scene):
@@ -134,7 +134,7 @@ def public_rows(event, **filters):
     return [(day.day.isoformat(), f"{starts_at.astimezone(TOKYO):%H:%M}",
              [(slot.proposal.title if slot.proposal else slot.title, slot.room.name if slot.room else "all")
               for slot in slots])
-            for day in services.public_schedule(event, **filters) for starts_at, slots in day.times]
+            for day in grid.public_schedule(event, **filters) for starts_at, slots in day.times]
 
 
 def test_the_public_schedule_is_by_day_then_time_then_room(scene):

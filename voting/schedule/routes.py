@@ -12,7 +12,7 @@ from voting.export.formats import FORMATS
 from voting.extensions import db
 from voting.permissions import can_view_schedule
 from voting.proposals.models import Proposal
-from voting.schedule import services
+from voting.schedule import grid, services
 from voting.schedule.conflicts import capacity_reason, conflicts_by_slot, event_days, schedule_conflicts
 from voting.schedule.forms import (
     DirectionForm, GridForm, MoveForm, PlaceForm, PublishForm, RoomForm, SlotForm,
@@ -34,7 +34,7 @@ def public(event_slug):
         return render_template("schedule/unpublished.html", event=event), 404
     track = get_track_or_404(event, request.args["track"]) if request.args.get("track") else None
     q = request.args.get("q", "").strip()[:MAX_SEARCH]
-    days = services.public_schedule(event, track_id=track.id if track else None, q=q)
+    days = grid.public_schedule(event, track_id=track.id if track else None, q=q)
     return render_template("schedule/public.html", event=event, days=days, track=track, q=q, exports=FORMATS)
 
 
@@ -69,7 +69,7 @@ def rooms(event_slug):
                                                           capacity=form.capacity.data))
     if room:
         return _done(f"The room {room.name} is added.", ".rooms", event_slug=event_slug)
-    return _page("schedule/rooms.html", event=event, days=event_days(event), rooms=services.list_rooms(event),
+    return _page("schedule/rooms.html", event=event, days=event_days(event), rooms=grid.list_rooms(event),
                  form=form)
 
 
@@ -121,7 +121,7 @@ def day(event_slug, day):
 def add_slot(event_slug, day):
     """Add one slot: in a room or across all rooms, a session, keynote, break or other item."""
     event = _managed_event(event_slug)
-    form = SlotForm(prefix="slot", rooms=services.list_rooms(event))
+    form = SlotForm(prefix="slot", rooms=grid.list_rooms(event))
     slot = save_form(form, lambda: services.create_slot(event=event, by=current_user, **form.values(event)))
     if slot:
         return _done("The slot is added.", ".day", event_slug=event_slug, day=form.day.data.isoformat())
@@ -212,7 +212,7 @@ def _day(event, text):
 
 def _slot_day(slot):
     """The slot's day in the event's zone, as the day page's address names it."""
-    return services.local_day(slot).isoformat()
+    return grid.local_day(slot).isoformat()
 
 
 def _page(template, **context):
@@ -261,17 +261,17 @@ def _placed(slot, verb):
 def _overview(event, form):
     return _page("schedule/index.html", event=event, days=event_days(event), form=form,
                  conflicts=schedule_conflicts(event), changes=services.schedule_changes(event),
-                 pending=services.pending_changes(event), rooms=services.list_rooms(event), exports=FORMATS)
+                 pending=services.pending_changes(event), rooms=grid.list_rooms(event), exports=FORMATS)
 
 
 def _day_page(event, day, **sent):
     """The day's grid and forms, showing the refusal of whichever form was just sent."""
-    rooms, rows = services.day_grid(event, day)
+    rooms, rows = grid.day_grid(event, day)
     forms = {"slot_form": SlotForm(formdata=None, prefix="slot", rooms=rooms, day=day),
              "grid_form": GridForm(formdata=None, prefix="grid"),
              "place_form": PlaceForm(formdata=None, prefix="place"),
              "move_form": MoveForm(formdata=None, prefix="move"), **sent}
     preselect = {name: request.args.get(name, type=int) for name in ("slot", "move")}
     return _page("schedule/day.html", event=event, day=day, days=event_days(event), rooms=rooms, rows=rows,
-                 unplaced=services.unplaced_proposals(event), open_slots=services.open_slots(event),
+                 unplaced=grid.unplaced_proposals(event), open_slots=grid.open_slots(event),
                  flags=conflicts_by_slot(schedule_conflicts(event)), preselect=preselect, **forms)
