@@ -1,8 +1,11 @@
-"""Column types shared by the models."""
+"""Column types shared by the models, and an INSERT that knows ON CONFLICT on either backend."""
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, Enum
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import TypeDecorator
+
+from voting.extensions import db
 
 
 class UTCDateTime(TypeDecorator):
@@ -38,3 +41,9 @@ def enum_column(enum_cls, name):
         values_callable=lambda cls: [m.value for m in cls],
         validate_strings=True,
     )
+
+
+def conflict_insert(model):
+    """An INSERT for the session's backend (PostgreSQL or SQLite), which both know ON CONFLICT."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)

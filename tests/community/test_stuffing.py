@@ -7,7 +7,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from tests.factories import make_event, make_organiser, make_proposal, make_track, make_user
-from voting.community import stuffing
+from voting.community import exclusions, stuffing
 from voting.enums import VoteChoice
 from voting.errors import RuleViolation
 from voting.extensions import db
@@ -190,21 +190,21 @@ def test_the_detectors_read_aggregates_with_a_fixed_number_of_queries(scene):
 def test_a_flag_says_whether_its_user_is_already_excluded(scene):
     voter = scene.new_user()
     scene.vote(voter, scene.talks["Jane Doe"])
-    stuffing.exclude_voter(event=scene.event, user=voter, reason="Sock puppet", by=scene.organiser)
+    exclusions.exclude_voter(event=scene.event, user=voter, reason="Sock puppet", by=scene.organiser)
     assert [user.excluded for flag in flags(scene) for user in flag.users] == [True]
 
 
 def test_the_services_refuse_a_blank_reason_a_second_exclusion_and_reinstating_no_one(scene):
     voter = scene.new_user()
     with pytest.raises(RuleViolation) as refused:
-        stuffing.exclude_voter(event=scene.event, user=voter, reason="  ", by=scene.organiser)
+        exclusions.exclude_voter(event=scene.event, user=voter, reason="  ", by=scene.organiser)
     assert refused.value.field == "reason"
-    stuffing.exclude_voter(event=scene.event, user=voter, reason="Sock puppet", by=scene.organiser)
+    exclusions.exclude_voter(event=scene.event, user=voter, reason="Sock puppet", by=scene.organiser)
     with pytest.raises(RuleViolation, match="already excluded"):
-        stuffing.exclude_voter(event=scene.event, user=voter, reason="Again", by=scene.organiser)
-    stuffing.include_voter(event=scene.event, user=voter, by=scene.organiser)
+        exclusions.exclude_voter(event=scene.event, user=voter, reason="Again", by=scene.organiser)
+    exclusions.include_voter(event=scene.event, user=voter, by=scene.organiser)
     with pytest.raises(RuleViolation, match="not excluded"):
-        stuffing.include_voter(event=scene.event, user=voter, by=scene.organiser)
+        exclusions.include_voter(event=scene.event, user=voter, by=scene.organiser)
 
 
 # Over HTTP ------------------------------------------------------------------------------------------
@@ -294,7 +294,7 @@ def test_only_organisers_and_admins_reach_the_page(scene, puppet, client, login,
     users = {"voter": puppet, "speaker": scene.speakers["Jane Doe"], "organiser": scene.organiser,
              "other_organiser": make_organiser(make_event()), "admin": make_user(is_admin=True)}
     if path == "/include":
-        stuffing.exclude_voter(event=scene.event, user=puppet, reason="Puppet", by=scene.organiser)
+        exclusions.exclude_voter(event=scene.event, user=puppet, reason="Puppet", by=scene.organiser)
     if role != "anonymous":
         client = login(users[role])
     response = getattr(client, method)(PAGE + path, data={"user_id": puppet.id, "reason": "Puppet"})

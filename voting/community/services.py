@@ -8,12 +8,11 @@ import hmac
 
 from flask import current_app
 from sqlalchemy import BigInteger, cast, delete, exists, func, literal, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from voting.auth.models import User
 from voting.community.models import Vote, VoteSkip
-from voting.db_types import utcnow
+from voting.db_types import conflict_insert, utcnow
 from voting.enums import ProposalState, VoteChoice, WindowState
 from voting.errors import RuleViolation
 from voting.extensions import db
@@ -58,7 +57,7 @@ def cast_vote(*, user, proposal, choice, ip=None, now=None):
     changes = {"choice": choice, "ip_hash": hash_ip(ip), "updated_at": now}
     previous = vote_of(user, proposal)
     if previous is None:
-        statement = (_insert(Vote).values(user_id=user.id, proposal_id=proposal.id, created_at=now, **changes)
+        statement = (conflict_insert(Vote).values(user_id=user.id, proposal_id=proposal.id, created_at=now, **changes)
                      .on_conflict_do_nothing(index_elements=["user_id", "proposal_id"]))
         db.session.execute(statement)
         _add_to_counts(proposal, {choice: 1})
@@ -85,7 +84,7 @@ def clear_vote(*, user, proposal, now=None):
 def skip_proposal(*, user, proposal, now=None):
     """Pass over a proposal without voting: it is not shown to this voter again."""
     check_can_vote(user=user, proposal=proposal, now=now)
-    statement = _insert(VoteSkip).values(user_id=user.id, proposal_id=proposal.id, created_at=now or utcnow())
+    statement = conflict_insert(VoteSkip).values(user_id=user.id, proposal_id=proposal.id, created_at=now or utcnow())
     db.session.execute(statement.on_conflict_do_nothing(index_elements=["user_id", "proposal_id"]))
 
 
@@ -210,7 +209,3 @@ def choice_count_column(choice):
     """The Proposal column that counts votes of this choice."""
     return getattr(Proposal, f"{VoteChoice(choice).value}_count")
 
-
-def _insert(model):
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model)

@@ -6,7 +6,7 @@ from wtforms import IntegerField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from voting.auth.models import User
-from voting.community import stuffing
+from voting.community import exclusions, stuffing
 from voting.core.forms import save_form
 from voting.events.services import managed_event_or_403
 from voting.extensions import db
@@ -48,7 +48,7 @@ def _page(event, failed=None):
     """The page; with `failed`, the refused form's messages on top and a 400."""
     html = render_template("community/suspicious.html", event=event, kinds=stuffing.KINDS, failed=failed,
                            flags=stuffing.suspicious_voting(event=event), max_flags=stuffing.MAX_FLAGS,
-                           exclusions=stuffing.excluded_voters(event))
+                           exclusions=exclusions.excluded_voters(event))
     return html, 400 if failed else 200
 
 
@@ -62,7 +62,7 @@ def index(event_slug):
 def exclude(event_slug):
     """Exclude a user's votes from the results, with a reason."""
     event, form = _managed_event(event_slug), ExcludeForm()
-    row = save_form(form, lambda: stuffing.exclude_voter(event=event, user=_user_or_404(form.user_id.data),
+    row = save_form(form, lambda: exclusions.exclude_voter(event=event, user=_user_or_404(form.user_id.data),
                                                          reason=form.reason.data, by=current_user))
     if row is None:
         return _page(event, failed=form)
@@ -82,5 +82,5 @@ def include(event_slug):
 
 
 def _reinstate(event, user):
-    stuffing.include_voter(event=event, user=user, by=current_user)
+    exclusions.include_voter(event=event, user=user, by=current_user)
     return user
