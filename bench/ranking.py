@@ -142,6 +142,7 @@ def run(url, votes, repeat, engine_options=None, show_plan=False):
         session["_user_id"], session["_fresh"] = str(organiser_id), True
     figures["page_ms"] = median_ms(lambda: get(client, "/events/bench/results"), repeat)
     figures["dashboard_ms"] = median_ms(lambda: get(client, "/events/bench/manage/voting"), repeat)
+    figures["suspicious_ms"] = median_ms(lambda: get(client, "/events/bench/manage/voting-integrity"), repeat)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -9,6 +9,8 @@ from sqlalchemy.engine import make_url
 
 from voting.config import ConfigError, load_config
 from voting.extensions import csrf, db, limiter, login_manager, migrate
+# Every model registered before any feature module: loader options built at import configure the mappers.
+import voting.models  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,8 +56,6 @@ def _prepare_database_settings(app):
 
 
 def _init_extensions(app):
-    import voting.models  # noqa: F401  (every model registered before the first query)
-
     try:
         db.init_app(app)
     except (ArgumentError, NoSuchModuleError) as exc:

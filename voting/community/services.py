@@ -22,9 +22,6 @@ from voting.proposals.models import Proposal, ProposalSpeaker, ProposalTag
 VOTABLE_STATES = set(ProposalState) - {ProposalState.DRAFT, ProposalState.WITHDRAWN, ProposalState.DECLINED}
 # Multiplier and modulus of a per-voter shuffle that SQL computes on both backends (fits in 64 bits).
 SHUFFLE_MULTIPLIER, SHUFFLE_MODULUS = 2654435761, 4294967311
-# What the voting page shows of a proposal besides its own columns, loaded with it in two statements.
-SHOWN_LOADING = (selectinload(Proposal.speakers).joinedload(ProposalSpeaker.user).joinedload(User.speaker_profile),
-                 selectinload(Proposal.tags))
 
 
 def check_voting_open(event, now=None):
@@ -99,13 +96,20 @@ def next_proposal(*, user, event, track_id=None, text=None, keep_id=None):
     Among proposals with equally few votes the order is a shuffle of the voter's own, so a reload
     shows the same proposal and different voters see different ones.
     """
-    waiting = waiting_proposals(user=user, event=event, track_id=track_id, text=text).options(*SHOWN_LOADING)
+    waiting = waiting_proposals(user=user, event=event, track_id=track_id, text=text).options(*_shown_loading())
     if keep_id is not None:
         kept = db.session.scalar(waiting.where(Proposal.id == keep_id))
         if kept is not None:
             return kept
     shuffle = _shuffle(voter_seed(user, event))
     return db.session.scalar(waiting.order_by(Proposal.vote_count, shuffle, Proposal.id).limit(1))
+
+
+def _shown_loading():
+    """What the voting page shows of a proposal besides its own columns, loaded with it in two statements."""
+    # Built when asked for: loader options configure the mappers, which needs every model imported.
+    return (selectinload(Proposal.speakers).joinedload(ProposalSpeaker.user).joinedload(User.speaker_profile),
+            selectinload(Proposal.tags))
 
 
 def _shuffle(seed):

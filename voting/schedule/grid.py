@@ -12,9 +12,14 @@ from voting.proposals.models import Proposal, ProposalSpeaker
 from voting.schedule.conflicts import PLACEABLE_STATES, SLOT_LOADING, TALK_KINDS, day_bounds, zone_of
 from voting.schedule.models import Room, Slot
 
-PUBLIC_LOADING = (selectinload(Slot.room), selectinload(Slot.proposal).options(
-    selectinload(Proposal.track), selectinload(Proposal.tags),
-    selectinload(Proposal.speakers).selectinload(ProposalSpeaker.user).selectinload(User.speaker_profile)))
+
+
+def _public_loading():
+    """What the public schedule shows of each slot, loaded with the slots (built when asked for: loader
+    options configure the mappers, which needs every model imported)."""
+    return (selectinload(Slot.room), selectinload(Slot.proposal).options(
+        selectinload(Proposal.track), selectinload(Proposal.tags),
+        selectinload(Proposal.speakers).selectinload(ProposalSpeaker.user).selectinload(User.speaker_profile)))
 
 
 def list_rooms(event):
@@ -73,7 +78,7 @@ def _slot_order(slot):
 def visible_slots(event, talks_only=False):
     """What the public sees, by time then room: placed accepted talks, and breaks, keynotes, others."""
     # Empty session slots, and talks placed but no longer accepted or confirmed, stay out of sight.
-    slots = db.session.scalars(select(Slot).options(*PUBLIC_LOADING).where(Slot.event_id == event.id)).all()
+    slots = db.session.scalars(select(Slot).options(*_public_loading()).where(Slot.event_id == event.id)).all()
     shown = [slot for slot in slots if (slot.proposal.state in PLACEABLE_STATES if slot.proposal is not None
                                         else not talks_only and slot.kind != SlotKind.SESSION)]
     return sorted(shown, key=_slot_order)
