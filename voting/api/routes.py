@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from voting.api import services
 from voting.api.openapi import openapi_document
 from voting.api.services import describe_user
-from voting.export.services import event_or_404
+from voting.events.services import get_event_or_404
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -26,7 +26,7 @@ def events():
 @bp.get("/events/<event_slug>/proposals")
 def proposals(event_slug):
     """The event's proposals, public fields only, a page at a time (?state=, ?page=, ?per_page= up to 200)."""
-    event = event_or_404(event_slug)
+    event = get_event_or_404(event_slug)
     try:
         state, page, per_page = services.parse_listing(request.args)
     except services.BadQuery as exc:
@@ -37,7 +37,7 @@ def proposals(event_slug):
 @bp.get("/events/<event_slug>/schedule")
 def schedule(event_slug):
     """The event's published schedule (404 until it is published)."""
-    event = event_or_404(event_slug)
+    event = get_event_or_404(event_slug)
     if event.schedule_published_at is None:
         abort(404, description=f"The schedule of {event.name} is not published yet.")
     return jsonify(services.schedule_json(event))

@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger, and_, case, cast, distinct, exists, func, joi
 
 from voting.community.models import Vote, VoterExclusion
 from voting.community.services import VOTABLE_STATES, choice_count_column
+from voting.core.pagination import PageLinks
 from voting.enums import VoteChoice
 from voting.events.models import Track
 from voting.extensions import db
@@ -62,20 +63,12 @@ class Results:
 
 
 @dataclass
-class Page:
+class Page(PageLinks):
     """One page of a list."""
 
     items: list
     page: int
     pages: int
-
-    @property
-    def has_prev(self):
-        return self.page > 1
-
-    @property
-    def has_next(self):
-        return self.page < self.pages
 
 
 @dataclass

@@ -34,8 +34,10 @@ def list_events():
 
 
 def get_event_or_404(slug):
-    """The event with this slug, its tracks loaded, or a 404."""
-    event = db.session.scalar(select(Event).where(Event.slug == slug).options(selectinload(Event.tracks)))
+    """The event with this slug, its tracks loaded, or a 404 (a slug no event could have: without a query)."""
+    event = None
+    if SLUG_PATTERN.fullmatch(slug or ""):
+        event = db.session.scalar(select(Event).where(Event.slug == slug).options(selectinload(Event.tracks)))
     if event is None:
         abort(404, description=f"No event is called {slug!r}.")
     return event

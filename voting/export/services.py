@@ -1,16 +1,9 @@
 """Who may download which export of an event, and the export itself as text chunks."""
 from flask import abort
 
-from voting.events.services import SLUG_PATTERN, get_event_or_404
+from voting.events.services import get_event_or_404
 from voting.export.data import Audience, load
 from voting.permissions import can_manage_event, can_see_results, can_view_schedule
-
-
-def event_or_404(slug):
-    """The event with this slug, or a 404 (a slug no event could have is refused before any query)."""
-    if not SLUG_PATTERN.fullmatch(slug or ""):
-        abort(404, description=f"No event is called {slug!r}.")
-    return get_event_or_404(slug)
 
 
 def audience_for(user, event):
@@ -20,7 +13,7 @@ def audience_for(user, event):
 
 def exportable_event_or_404(user, slug):
     """The event and the user's audience; a 404 for the public until the schedule is published."""
-    event = event_or_404(slug)
+    event = get_event_or_404(slug)
     audience = audience_for(user, event)
     if not can_view_schedule(user, event):
         abort(404, description=f"The schedule of {event.name} is not published yet: its exports open "

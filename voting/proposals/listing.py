@@ -9,6 +9,7 @@ from sqlalchemy import case, exists, func, literal, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from voting.auth.models import User
+from voting.core.pagination import PageLinks
 from voting.core.urls import external_url
 from voting.enums import Format, ProposalState, SpeakerStatus
 from voting.events.models import Track
@@ -47,7 +48,7 @@ class InvalidFilter(ValueError):
 
 
 @dataclass
-class Page:
+class Page(PageLinks):
     """One page of a search: its proposals, the total count and where it stands."""
 
     items: list
@@ -58,14 +59,6 @@ class Page:
     @property
     def pages(self):
         return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self):
-        return self.page > 1
-
-    @property
-    def has_next(self):
-        return self.page < self.pages
 
 
 def parse_filters(*, event, args):

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from voting.auth.models import User
 from voting.community.results import proposal_results
+from voting.core.pagination import PageLinks
 from voting.enums import Format, Level, ProposalState, SpeakerStatus
 from voting.extensions import db
 from voting.permissions import can_see_speakers
@@ -143,7 +144,7 @@ class PanelRow:
 
 
 @dataclass
-class PanelPage:
+class PanelPage(PageLinks):
     """One page of the panel with the sort and filters that produced it."""
 
     rows: list
@@ -153,14 +154,6 @@ class PanelPage:
     sort: str
     args: dict
     show_speakers: bool
-
-    @property
-    def has_prev(self):
-        return self.page > 1
-
-    @property
-    def has_next(self):
-        return self.page < self.pages
 
 
 def panel_rows(*, track, user, sort, filters, page):
