@@ -100,9 +100,10 @@ def normalise_database_url(url):
 TRUE_WORDS = ("1", "true", "yes", "on")
 MAIL_TEXT = ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER")
 MAIL_NUMBERS = ("MAIL_PORT", "MAIL_TIMEOUT", "MAIL_MAX_ATTEMPTS", "MAIL_LEASE_SECONDS")
-MAIL_FLAGS = ("MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_OUTBOX_VIEW")
-# Secure cookies are on in production; a deployment tested over plain HTTP on loopback turns them off.
-COOKIE_FLAGS = ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE")
+# On/off settings: from the environment (or podium.cfg) as words, read as booleans once merged. Secure
+# cookies are on in production; a deployment tested over plain HTTP on loopback turns them off.
+FLAGS = ("PODIUM_DEV_LOGIN", "PODIUM_BENCH_ENDPOINTS", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_OUTBOX_VIEW",
+         "SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE")
 
 
 def load_config(overrides=None, environ=None, instance_file=INSTANCE_DIR / "podium.cfg"):
@@ -119,8 +120,7 @@ def load_config(overrides=None, environ=None, instance_file=INSTANCE_DIR / "podi
         settings.update(_environment_settings(environ))
     settings.update(overrides)
     settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(settings["SQLALCHEMY_DATABASE_URI"])
-    settings["PODIUM_DEV_LOGIN"] = str(settings["PODIUM_DEV_LOGIN"]).lower() in TRUE_WORDS
-    settings["PODIUM_BENCH_ENDPOINTS"] = str(settings["PODIUM_BENCH_ENDPOINTS"]).lower() in TRUE_WORDS
+    settings.update({name: str(settings[name]).lower() in TRUE_WORDS for name in FLAGS if name in settings})
     _refuse_unsafe(env, settings)
     _check_mail(settings)
     return settings
@@ -139,18 +139,17 @@ def _environment_settings(environ):
     if environ.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URI"] = environ["DATABASE_URL"]
     for name, value in environ.items():
-        if name.startswith("PODIUM_OAUTH_") or name in ("PODIUM_DEV_LOGIN", "PODIUM_ADMINS", "PODIUM_BASE_URL",
+        if name.startswith("PODIUM_OAUTH_") or name in ("PODIUM_ADMINS", "PODIUM_BASE_URL",
                                                           "PODIUM_TRUSTED_PROXIES", "VOTE_RATE_LIMIT_USER",
-                                                          "VOTE_RATE_LIMIT_IP", "PODIUM_BENCH_ENDPOINTS"):
+                                                          "VOTE_RATE_LIMIT_IP"):
             settings[name] = value
+    settings.update({name: environ[name] for name in FLAGS if environ.get(name)})
     settings.update(_mail_settings(environ))
-    settings.update({name: environ[name].lower() in TRUE_WORDS for name in COOKIE_FLAGS if environ.get(name)})
     return settings
 
 
 def _mail_settings(environ):
     settings = {name: environ[name] for name in MAIL_TEXT if environ.get(name)}
-    settings.update({name: environ[name].lower() in TRUE_WORDS for name in MAIL_FLAGS if environ.get(name)})
     for name in MAIL_NUMBERS:
         if environ.get(name):
             try:
