@@ -28,7 +28,7 @@ class BaseConfig:
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024
     DATABASE_CHECK_ON_START = True
-    # PostgreSQL ends a query of a web request running longer than this ("0" = no limit); migrations have none.
+    # PostgreSQL ends a web request's query running longer than this ("0": no limit); migrations have none.
     DATABASE_STATEMENT_TIMEOUT = "30s"
     PODIUM_DEV_LOGIN = False
     PODIUM_BENCH_ENDPOINTS = False  # bench/'s bare endpoint (voting/core/bench.py); not for a real site

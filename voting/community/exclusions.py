@@ -50,6 +50,7 @@ def _exclusion(event, user):
 
 
 def _vote_count(event, user):
-    return db.session.scalar(select(func.count()).select_from(Vote).join(Proposal, Proposal.id == Vote.proposal_id)
+    return db.session.scalar(select(func.count()).select_from(Vote)
+                             .join(Proposal, Proposal.id == Vote.proposal_id)
                              .where(Vote.user_id == user.id, Proposal.event_id == event.id))
 

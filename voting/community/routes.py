@@ -103,8 +103,8 @@ def _mode(event):
 def _next_context(event, filters, voted_on=None):
     """The voter's next proposal; `voted_on`, just voted on or skipped, is no longer one to keep showing."""
     shown = _shown(event)
-    proposal = services.next_proposal(user=current_user, event=event, keep_id=None if shown == voted_on else shown,
-                                      **filters.values())
+    keep_id = None if shown == voted_on else shown
+    proposal = services.next_proposal(user=current_user, event=event, keep_id=keep_id, **filters.values())
     _remember(event, proposal)
     return _region(event, proposal, "next", filters.query())
 
@@ -122,13 +122,14 @@ def _region(event, proposal, mode, query=None, **extra):
     """What the voting templates show around (and in) the proposal region."""
     signed_in = is_signed_in(current_user)
     voted, total = services.progress(user=current_user, event=event) if signed_in else (None, None)
+    # The next proposal is one the voter neither speaks on nor voted on (services.waiting_proposals).
+    ask = signed_in and proposal is not None and mode != "next"
     return {
         "event": event, "proposal": proposal, "mode": mode, "query": query or {}, "choices": list(VoteChoice),
         "is_open": event.window_state("voting") == WindowState.OPEN,
         "heading_level": 1 if mode == "proposal" else 2,
-        # The next proposal is one the voter neither speaks on nor voted on (services.waiting_proposals).
-        "own": bool(mode != "next" and signed_in and proposal and services.is_own_proposal(current_user, proposal)),
-        "current": services.vote_of(current_user, proposal) if mode != "next" and signed_in and proposal else None,
+        "own": bool(ask and services.is_own_proposal(current_user, proposal)),
+        "current": services.vote_of(current_user, proposal) if ask else None,
         "voted": voted, "votable": total, "progress_text": _progress_text(voted, total) if signed_in else "",
         **extra,
     }

@@ -54,7 +54,8 @@ def cast_vote(*, user, proposal, choice, ip=None, now=None):
     changes = {"choice": choice, "ip_hash": hash_ip(ip), "updated_at": now}
     previous = vote_of(user, proposal)
     if previous is None:
-        statement = (conflict_insert(Vote).values(user_id=user.id, proposal_id=proposal.id, created_at=now, **changes)
+        statement = (conflict_insert(Vote)
+                     .values(user_id=user.id, proposal_id=proposal.id, created_at=now, **changes)
                      .on_conflict_do_nothing(index_elements=["user_id", "proposal_id"]))
         db.session.execute(statement)
         _add_to_counts(proposal, {choice: 1})
@@ -81,7 +82,8 @@ def clear_vote(*, user, proposal, now=None):
 def skip_proposal(*, user, proposal, now=None):
     """Pass over a proposal without voting: it is not shown to this voter again."""
     check_can_vote(user=user, proposal=proposal, now=now)
-    statement = conflict_insert(VoteSkip).values(user_id=user.id, proposal_id=proposal.id, created_at=now or utcnow())
+    statement = conflict_insert(VoteSkip).values(user_id=user.id, proposal_id=proposal.id,
+                                                 created_at=now or utcnow())
     db.session.execute(statement.on_conflict_do_nothing(index_elements=["user_id", "proposal_id"]))
 
 
@@ -96,7 +98,8 @@ def next_proposal(*, user, event, track_id=None, text=None, keep_id=None):
     Among proposals with equally few votes the order is a shuffle of the voter's own, so a reload
     shows the same proposal and different voters see different ones.
     """
-    waiting = waiting_proposals(user=user, event=event, track_id=track_id, text=text).options(*_shown_loading())
+    waiting = (waiting_proposals(user=user, event=event, track_id=track_id, text=text)
+               .options(*_shown_loading()))
     if keep_id is not None:
         kept = db.session.scalar(waiting.where(Proposal.id == keep_id))
         if kept is not None:
@@ -144,7 +147,8 @@ def progress(*, user, event):
     not_own = ~exists().where(ProposalSpeaker.proposal_id == Proposal.id, ProposalSpeaker.user_id == user.id)
     total = select(func.count()).select_from(votable.where(not_own).subquery()).scalar_subquery()
     voted = (select(func.count()).select_from(Vote).join(Proposal)
-             .where(Vote.user_id == user.id, Proposal.event_id == event.id, Proposal.state.in_(VOTABLE_STATES))
+             .where(Vote.user_id == user.id, Proposal.event_id == event.id,
+                    Proposal.state.in_(VOTABLE_STATES))
              .scalar_subquery())
     return tuple(db.session.execute(select(voted, total)).one())
 
@@ -205,7 +209,7 @@ def _add_to_counts(proposal, deltas):
 
 
 def _expire_counts(proposal):
-    """The counts were changed in SQL: read them afresh when next asked for (the rest of the proposal holds)."""
+    """The counts were changed in SQL: read afresh when next asked for (the rest of the proposal holds)."""
     db.session.expire(proposal, ["vote_count", *(choice_count_column(choice).key for choice in VoteChoice)])
 
 
