@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, event as sa_event, insert, text  # noqa: E402
 
+from tests.support.sessions import sign_in_client  # noqa: E402
 from voting import create_app  # noqa: E402
 from voting.config import normalise_database_url  # noqa: E402
 from voting.db_types import utcnow  # noqa: E402
@@ -118,9 +119,7 @@ def run(url, count, repeat, engine_options=None):
         organiser_id = build(count)
         figures = {"build_ms": round((time.perf_counter() - started) * 1000)}
         engine = db.engine
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = str(organiser_id), True
+    client = sign_in_client(app, app.test_client(), organiser_id)
     base = "/events/bench/manage/proposals"
     for name, query in SCENARIOS.items():
         figures[f"{name}_ms"] = timed(client, base + query, repeat)

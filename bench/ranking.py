@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
+from tests.support.sessions import sign_in_client  # noqa: E402
 from voting import create_app  # noqa: E402
 from voting.community import results  # noqa: E402
 from voting.community.services import recount_votes  # noqa: E402
@@ -137,9 +138,7 @@ def run(url, votes, repeat, engine_options=None, show_plan=False):
         if show_plan and db.engine.dialect.name == "postgresql":
             print(explain(event), flush=True)
         db.session.remove()
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = str(organiser_id), True
+    client = sign_in_client(app, app.test_client(), organiser_id)
     figures["page_ms"] = median_ms(lambda: get(client, "/events/bench/results"), repeat)
     figures["dashboard_ms"] = median_ms(lambda: get(client, "/events/bench/manage/voting"), repeat)
     figures["suspicious_ms"] = median_ms(lambda: get(client, "/events/bench/manage/voting-integrity"), repeat)

@@ -98,7 +98,7 @@ def write_data(path, data):
     """The Lua script's input: the event, the proposals and the voters' signed cookies and CSRF tokens."""
     lines = [f"event\t{data.event_slug}"] + [f"proposal\t{slug}" for _, slug in data.proposals]
     for user_id in data.user_ids:
-        cookie, token = load.signed_session(user_id, csrf=True)
+        cookie, token = load.signed_session(user_id, data.session_tokens[user_id], csrf=True)
         lines.append(f"voter\t{cookie}\t{token}")
     Path(path).write_text("\n".join(lines) + "\n")
 

@@ -106,10 +106,12 @@ def runner(app):
 
 
 def sign_in(client, user):
-    """Sign `user` in on `client` the way Flask-Login's session does, without a provider."""
+    """Sign `user` in on `client` with a new server-side session, as a real sign-in leaves it."""
+    from voting.auth.sessions import cookie_values, open_session
+
+    values = cookie_values(user, open_session(user))
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+        session.update(values)
 
 
 @pytest.fixture

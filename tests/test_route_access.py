@@ -8,14 +8,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.conftest import sign_in
 from tests.factories import make_event, make_proposal, make_track, make_user
 from voting.enums import SpeakerStatus
 from voting.extensions import db
-from voting.models import Organiser, OutboxMail, ProposalSpeaker, Room, Slot, SpeakerProfile, TrackChair
+from voting.db_types import utcnow
+from voting.events.roles import invitation_token as role_invitation_token
+from voting.models import Organiser, OutboxMail, RoleInvitation, ProposalSpeaker, Room, Slot, SpeakerProfile, TrackChair
 from voting.proposals.speakers import invitation_token
 from voting.review.decisions import confirm_token
 
-ROLES = ("anonymous", "user", "speaker", "other_speaker", "chair", "other_chair", "organiser",
+# "unverified" holds the co-speaker invitation's address unverified; "invitee" holds the role invitation's
+# address verified, as every other signed-in role holds its own.
+ROLES = ("anonymous", "user", "unverified", "invitee", "speaker", "other_speaker", "chair", "other_chair", "organiser",
          "other_organiser", "admin")
 SIGNED_IN = ROLES[1:]
 
@@ -54,6 +59,11 @@ TABLE = {
     ("auth.link", "POST"): signed_in(302),
     ("auth.logout", "POST"): everyone(302),
     ("auth.profile", "GET"): signed_in(200),
+    ("auth.sign_out_everywhere", "POST"): signed_in(302),
+    # A role invitation: anyone signed in may look at its link; only its verified addressee answers it.
+    ("invitations.mine", "GET"): signed_in(200),
+    ("invitations.show", "GET"): signed_in(200),
+    ("invitations.respond", "POST"): only(["invitee"], 302),
     ("proposals.detail", "GET"): everyone(200),
     ("proposals.new", "GET"): only(WITH_PROFILE, 200, others=302),
     ("proposals.new", "POST"): only(WITH_PROFILE, 400, others=302),
@@ -154,8 +164,9 @@ class World:
         self.track = make_track(event=self.event, slug="storage")
         other_track = make_track(event=self.event, slug="networking")
         other_event = make_event(slug="elsewhere")
-        self.users = {role: make_user(name=role.replace("_", " ").title(), email=f"{role}@example.org")
-                      for role in SIGNED_IN}
+        self.users = {role: make_user(name=role.replace("_", " ").title(), email=f"{role}@example.org",
+                                      email_verified=True) for role in SIGNED_IN}
+        self.users["unverified"].email, self.users["unverified"].email_verified = "guest@example.org", False
         self.users["admin"].is_admin = True
         self.proposal = make_proposal(track=self.track, speaker=self.users["speaker"], slug="the-talk")
         make_proposal(track=self.track, speaker=self.users["other_speaker"], slug="other-talk")
@@ -174,6 +185,9 @@ class World:
         nine = datetime.combine(self.event.starts_on, time(9), ZoneInfo(self.event.timezone))
         self.slot = Slot(event=self.event, room=self.room, starts_at=nine, ends_at=nine + timedelta(minutes=40))
         db.session.add_all([self.room, self.slot])
+        self.role_invitation = RoleInvitation(event=self.event, email="invitee@example.org", role="organiser",
+                                              expires_at=utcnow() + timedelta(days=3))
+        db.session.add(self.role_invitation)
         self.mail = OutboxMail(to_address="x@example.org", subject="Hello", body="Hi", status="failed")
         db.session.add(self.mail)
         db.session.commit()
@@ -188,6 +202,8 @@ class World:
             "day": self.event.starts_on.isoformat(), "room_id": self.room.id, "slot_id": self.slot.id,
         }
         values["slug"] = self.proposal.slug if "event_slug" in arguments else self.event.slug
+        if rule.endpoint.startswith("invitations."):
+            values["token"], values["answer"] = role_invitation_token(self.role_invitation), "accept"
         if rule.endpoint.startswith("decisions."):
             values["token"] = confirm_token(self.proposal, self.users["speaker"])
         return {name: values[name] for name in arguments}
@@ -220,8 +236,7 @@ def test_route_gives_each_role_its_status(app, client, endpoint, method, role):
     world = World()
     rule = next(rule for name, verb, rule in app_routes(app) if (name, verb) == (endpoint, method))
     if role != "anonymous":
-        with client.session_transaction() as session:
-            session["_user_id"] = str(world.users[role].id)
+        sign_in(client, world.users[role])
     with app.test_request_context():
         path = app.url_for(endpoint, **world.url_values(rule))
     response = client.open(path, method=method)

@@ -74,6 +74,7 @@ def _register_blueprints(app):
     from voting.community.results_routes import bp as results_bp
     from voting.community.stuffing_routes import bp as integrity_bp
     from voting.core import register_core
+    from voting.events.invitations import bp as invitations_bp
     from voting.events.routes import bp as events_bp
     from voting.export.routes import bp as export_bp
     from voting.mail.routes import bp as mail_bp
@@ -87,6 +88,7 @@ def _register_blueprints(app):
     register_core(app)
     init_auth(app)
     app.register_blueprint(events_bp)
+    app.register_blueprint(invitations_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(proposal_admin_bp)
     app.register_blueprint(community_bp)

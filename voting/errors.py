@@ -19,3 +19,7 @@ class RuleViolation(Exception):
     @property
     def field(self):
         return next(iter(self.errors))
+
+
+class NotFound(Exception):
+    """What was asked for does not exist, or is not shown to the asker: a 404 with this message."""

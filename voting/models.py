@@ -1,5 +1,5 @@
 """Every model, imported in one place so the metadata (and Alembic) sees the whole schema."""
-from voting.auth.models import Identity, User
+from voting.auth.models import Identity, User, UserSession
 from voting.community.models import Vote, VoterExclusion, VoteSkip
 from voting.events.models import ActivityLog, Event, Organiser, RoleInvitation, Track, TrackChair
 from voting.mail.models import OutboxMail

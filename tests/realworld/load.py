@@ -17,6 +17,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
 
 from voting import create_app
+from voting.auth.sessions import SESSION_KEY, open_session
 from voting.db_types import utcnow
 from voting.enums import ProposalState
 from voting.extensions import db, login_manager
@@ -32,11 +33,13 @@ SHOWN = re.compile(r'action="/events/[^/"]+/vote/([^"?/]+)')
 
 @dataclass
 class VotingData:
-    """What seed_voting() made: the event's slug, the voters' ids and the proposals' (id, slug)."""
+    """What seed_voting() made: the event's slug, the voters' ids, the proposals' (id, slug) and each
+    voter's session secret (a session row opened in the database, as at sign-in)."""
 
     event_slug: str
     user_ids: list[int]
     proposals: list[tuple[int, str]]
+    session_tokens: dict[int, str]
 
 
 @dataclass
@@ -76,10 +79,12 @@ def _seed(users, proposals, tracks, slug):
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("ANALYZE"))  # planner statistics, as autovacuum keeps them in production
         db.session.commit()
-    return VotingData(slug, [user.id for user in voters], [(talk.id, talk.slug) for talk in talks])
+    tokens = {user.id: open_session(user) for user in voters}
+    db.session.commit()
+    return VotingData(slug, [user.id for user in voters], [(talk.id, talk.slug) for talk in talks], tokens)
 
 
-def signed_session(user_id, csrf=False, secret_key=SECRET_KEY, user_agent=USER_AGENT, remote_addr=LOOPBACK):
+def signed_session(user_id, session_token, csrf=False, secret_key=SECRET_KEY, user_agent=USER_AGENT, remote_addr=LOOPBACK):
     """(session cookie, CSRF form token or "") signing `user_id` in, as Flask-Login's login_user() leaves it.
 
     Made without a request to the server, with the server's key; `csrf` adds the token a page would hold.
@@ -87,7 +92,7 @@ def signed_session(user_id, csrf=False, secret_key=SECRET_KEY, user_agent=USER_A
     app = _signing_app(secret_key)
     environ = {"REMOTE_ADDR": remote_addr}
     with app.test_request_context(environ_base=environ, headers={"User-Agent": user_agent}):
-        session.update({"_user_id": str(user_id), "_fresh": True,
+        session.update({"_user_id": str(user_id), "_fresh": True, SESSION_KEY: session_token,
                         "_id": login_manager._session_identifier_generator()})
         token = generate_csrf() if csrf else ""
         return app.session_interface.get_signing_serializer(app).dumps(dict(session)), token

@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 
 from tests.factories import make_event, make_organiser, make_proposal, make_track, make_user
 from voting import create_app
+from voting.auth.sessions import cookie_values, open_session
 from voting.extensions import db
-from voting.models import Proposal, Vote
+from voting.models import Proposal, User, Vote
 
 LIVE_SECRET = "live-test-secret"  # Gunicorn's default SECRET_KEY (tests/support/live.py)
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
@@ -71,9 +72,12 @@ class Browser(requests.Session):
         return super().get(url, **kwargs)
 
     def sign_in_as(self, app, user_id: int) -> "Browser":
-        """Carry a session of the user, as Flask-Login writes it at sign-in."""
-        self.cookies.set(app.config["SESSION_COOKIE_NAME"], session_cookie(app, {"_user_id": str(user_id),
-                                                                                  "_fresh": True}),
+        """Carry a new session of the user, opened in the site's database as a real sign-in opens it."""
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            values = cookie_values(user, open_session(user))
+            db.session.commit()
+        self.cookies.set(app.config["SESSION_COOKIE_NAME"], session_cookie(app, values),
                          domain="127.0.0.1", path="/")
         return self
 

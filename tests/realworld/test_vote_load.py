@@ -105,7 +105,7 @@ def loaded(live_database):
     """Seed the data, run the whole load against 4 gunicorn workers once; (data, plans, failures, seconds)."""
     data = load.seed_voting(live_database.url, users=USERS, proposals=PROPOSALS)
     plans = {user_id: plan_for(user_id, data.proposals) for user_id in data.user_ids}
-    voters = [load.Voter(user_id, load.signed_session(user_id)[0]) for user_id in data.user_ids]
+    voters = [load.Voter(user_id, load.signed_session(user_id, data.session_tokens[user_id])[0]) for user_id in data.user_ids]
     storage = redis_url()
     env = {"VOTE_RATE_LIMIT_USER": HIGH_LIMIT, "VOTE_RATE_LIMIT_IP": HIGH_LIMIT,
            **({"REDIS_URL": storage} if storage else {})}

@@ -70,7 +70,9 @@ def _publish(world):
 #            whether that success changes the database).
 ACTIONS = {
     "auth.link": ("user", lambda w: {}, 302, False),  # goes to the provider
-    "auth.logout": ("user", lambda w: {}, 302, False),  # ends the session
+    "auth.logout": ("user", lambda w: {}, 302, True),  # ends the session on the server
+    "auth.sign_out_everywhere": ("user", lambda w: {}, 302, True),
+    "invitations.respond": ("invitee", lambda w: {}, 302, True),  # accepts: the invitee becomes organiser
     "proposals.new": ("speaker", _talk, 302, True),
     "proposals.edit": ("speaker", _talk, 302, True),
     "proposals.submit": ("speaker", lambda w: {}, 302, False),  # already submitted: flashed
@@ -162,13 +164,13 @@ def foreign_token(app, world):
     return csrf_token_of(other, "/")
 
 
-def bad_request(app, client, world, path, data, how):
-    """POST with the token missing or wrong in the way `how` names."""
+def bad_request(client, path, data, how, foreign):
+    """POST with the token missing or wrong in the way `how` names (`foreign`: another session's token)."""
     headers = {}
     if how == "garbage":
         data["csrf_token"] = "not-a-token"
     elif how == "other session":
-        data["csrf_token"] = foreign_token(app, world)
+        data["csrf_token"] = foreign
     elif how == "in a header, wrong":
         headers["X-CSRFToken"] = "IjVmZjA0ZDZiMzEi.Zz.bad"
     return client.post(path, data=data, headers=headers)
@@ -178,9 +180,10 @@ def bad_request(app, client, world, path, data, how):
 def test_a_post_without_a_valid_token_is_refused_and_changes_nothing(app, client, endpoint):
     world, path, data = prepare(app, client, endpoint)
     csrf_token_of(client, "/")  # the session has its own token, as in a browser
+    foreign = foreign_token(app, world)  # signing the other client in opens a session: before the snapshot
     before = snapshot()
     for how in BAD_TOKENS:
-        response = bad_request(app, client, world, path, dict(data), how)
+        response = bad_request(client, path, dict(data), how, foreign)
         assert response.status_code == 400, f"{how} token on POST {path}"
         text = page_text(response)
         assert "Form expired" in text and "CSRF token" in text and "Reload the page" in text, text[:300]

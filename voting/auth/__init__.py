@@ -1,14 +1,14 @@
 """Users, identities and sign-in."""
 from flask import request, url_for, redirect
 
-from voting.auth.models import User
-from voting.extensions import db, login_manager
+from voting.auth.sessions import load_session_user
+from voting.extensions import login_manager
 
 
 @login_manager.user_loader
 def load_user(user_id):
-    """Flask-Login's loader: the user behind a session."""
-    return db.session.get(User, int(user_id))
+    """Flask-Login's loader: the user behind a session that is still open on the server."""
+    return load_session_user(user_id)
 
 
 @login_manager.unauthorized_handler

@@ -1,11 +1,11 @@
 """Development sign-in: pick a demo user. Registered only when PODIUM_DEV_LOGIN is on (never in production)."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_user
 from sqlalchemy import or_, select
 
 from voting.auth.forms import DevLoginForm
 from voting.auth.models import User
 from voting.auth.services import safe_next_path
+from voting.auth.sessions import start_session
 from voting.events.models import Organiser, TrackChair
 from voting.extensions import db
 
@@ -40,6 +40,7 @@ def sign_in_as():
     user = db.session.get(User, form.user_id.data)
     if user is None:
         abort(404, description="There is no such user.")
-    login_user(user)
+    start_session(user)
+    db.session.commit()
     flash(f"Signed in as {user.name} (development sign-in).", "success")
     return redirect(safe_next_path(form.next.data) or url_for("core.home"))

@@ -1,11 +1,12 @@
 """Sign-in through OAuth / OpenID Connect, linking providers, logout, the profile page."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from requests import RequestException
 
 from voting.auth.flow import SIGN_IN_ERRORS, finish_sign_in, start_sign_in
 from voting.auth.forms import PostForm
 from voting.auth.services import safe_next_path
+from voting.auth.sessions import end_all_sessions, end_session, is_current, open_sessions, start_session
 from voting.core.errors import render_error
 from voting.extensions import db
 
@@ -77,7 +78,8 @@ def callback(name):
     if linked:
         flash(f"{provider.label} is now linked to your account.", "success")
     else:
-        login_user(user)
+        start_session(user)
+        db.session.commit()
     return redirect(session.pop("podium_next", None) or url_for("core.home"))
 
 
@@ -93,14 +95,30 @@ def logout():
     """Sign out (POST with a CSRF token only)."""
     if not PostForm().validate_on_submit():
         abort(400)
-    logout_user()
+    end_session()
+    db.session.commit()
     flash("You are signed out.", "success")
+    return redirect(url_for("core.home"))
+
+
+@bp.post("/sessions/end-all")
+@login_required
+def sign_out_everywhere():
+    """End every session of the user, on every browser, this one included."""
+    if not PostForm().validate_on_submit():
+        abort(400)
+    count = end_all_sessions(current_user)
+    end_session()
+    db.session.commit()
+    flash(f"You are signed out everywhere ({count} session{'s' if count != 1 else ''} ended).", "success")
     return redirect(url_for("core.home"))
 
 
 @bp.get("/profile")
 @login_required
 def profile():
-    """The account page: the user's identities and providers they can still link."""
+    """The account page: the user's identities, providers they can still link, and open sessions."""
     linked = {identity.provider for identity in current_user.identities}
-    return render_template("auth/profile.html", linked=linked, providers=providers().values(), form=PostForm())
+    sessions = [(row, is_current(row)) for row in open_sessions(current_user)]
+    return render_template("auth/profile.html", linked=linked, providers=providers().values(), form=PostForm(),
+                           sessions=sessions)

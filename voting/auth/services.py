@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 
 from voting.auth.models import Identity, User
 from voting.db_types import utcnow
-from voting.events.services import grant_pending_roles
 from voting.extensions import db
 
 
@@ -26,32 +25,46 @@ class IdentityTaken(Exception):
     """The identity already belongs to another user."""
 
 
-def normalise_email(email):
+def normalise_email(email: str | None) -> str | None:
     """Emails compare case-insensitively; they are stored lower-case."""
     return email.strip().lower() if email else None
 
 
-def find_user_by_email(email):
-    """The user with this email, or None."""
+def find_verified_user(email: str | None) -> User | None:
+    """The user who proved they own this email (a provider verified it), or None.
+
+    Only a verified email identifies a person: an address merely claimed matches nobody.
+    """
     email = normalise_email(email)
+    if not email:
+        return None
+    return db.session.scalar(select(User).where(func.lower(User.email) == email, User.email_verified))
+
+
+def _holder(email):
+    """The user holding this address, verified or not."""
     return db.session.scalar(select(User).where(func.lower(User.email) == email)) if email else None
 
 
-def sign_in(*, profile):
-    """The user behind `profile`: by identity, else by verified email, else a new user."""
+def sign_in(*, profile: Profile) -> User:
+    """The user behind `profile`: by identity, else by verified email, else a new user.
+
+    A verified sign-in never joins an account that holds the address unverified: whoever claimed
+    it first without proof may not be its owner.
+    """
     identity = db.session.scalar(
         select(Identity).where(Identity.provider == profile.provider, Identity.subject == profile.subject)
     )
     if identity is not None:
         user = identity.user
     else:
-        user = (find_user_by_email(profile.email) if profile.email_verified else None) or _new_user(profile)
+        user = (find_verified_user(profile.email) if profile.email_verified else None) or _new_user(profile)
         identity = _add_identity(user, profile)
     _refresh(user, identity, profile)
     return user
 
 
-def link_identity(*, user, profile):
+def link_identity(*, user: User, profile: Profile) -> Identity:
     """Attach a further provider's identity to a signed-in user."""
     identity = db.session.scalar(
         select(Identity).where(Identity.provider == profile.provider, Identity.subject == profile.subject)
@@ -64,10 +77,7 @@ def link_identity(*, user, profile):
 
 
 def _new_user(profile):
-    email = normalise_email(profile.email)
-    if email and find_user_by_email(email) is not None:
-        email = None  # an unverified address someone else owns: never take it over
-    user = User(name=profile.name or email or "Podium user", email=email)
+    user = User(name=profile.name or normalise_email(profile.email) or "Podium user")
     db.session.add(user)
     return user
 
@@ -79,16 +89,37 @@ def _add_identity(user, profile):
 
 
 def _refresh(user, identity, profile):
-    identity.email = normalise_email(profile.email)
+    email = normalise_email(profile.email)
+    identity.email = email
     identity.email_verified = profile.email_verified
     identity.last_login_at = utcnow()
-    if profile.email_verified and normalise_email(profile.email) == user.email:
-        user.email_verified = True
+    if email and profile.email_verified:
+        _prove_email(user, email)
+    elif email and user.email is None and _holder(email) is None:
+        user.email, user.email_verified = email, False  # shown as unverified; it earns nothing
     if user.email_verified and user.email in configured_admins():
         user.is_admin = True
     db.session.flush()
+
+
+def _prove_email(user, email):
+    """A provider verified that `user` owns `email`: it becomes their verified address.
+
+    Someone else holding it unverified loses it; someone holding it verified keeps it (each address
+    identifies one person), and `user` keeps the address they had.
+    """
+    if user.email == email:
+        user.email_verified = True
+        return
     if user.email_verified:
-        grant_pending_roles(user=user)
+        return  # already identified by another verified address
+    holder = _holder(email)
+    if holder is not None and holder.email_verified:
+        return
+    if holder is not None:
+        holder.email, holder.email_verified = None, False
+        db.session.flush()  # free the unique address before it is given
+    user.email, user.email_verified = email, True
 
 
 def configured_admins():
@@ -97,8 +128,8 @@ def configured_admins():
 
 
 def grant_admin(*, email, admin=True):
-    """Make the user with this email a site admin (or not); None if there is no such user."""
-    user = find_user_by_email(email)
+    """Make the user with this verified email a site admin (or not); None if nobody has proved it."""
+    user = find_verified_user(email)
     if user is not None:
         user.is_admin = admin
         db.session.flush()

@@ -5,6 +5,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
+from voting.errors import NotFound
 from voting.extensions import db
 
 MESSAGES = {
@@ -23,6 +24,7 @@ def register_error_handlers(app):
     """Render HTTP errors, CSRF failures and a lost database as friendly pages."""
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(NotFound, lambda exc: render_error(404, str(exc), "Not found"))
     app.register_error_handler(OperationalError, _database_error)
     # Registered after Flask-SQLAlchemy's own teardown, so it runs first (teardowns run in reverse).
     app.teardown_appcontext(_end_database_session)

@@ -152,7 +152,9 @@ class TrackChair(db.Model):
 
 
 class RoleInvitation(db.Model):
-    """A role promised to someone by email who has no account yet; granted at their first sign-in."""
+    """A role offered to an email address: taken when someone signed in with that verified address
+    accepts it, before `expires_at`. Accepted, declined and withdrawn invitations are deleted (the
+    activity log keeps them)."""
 
     __tablename__ = "role_invitations"
     __table_args__ = (
@@ -168,9 +170,15 @@ class RoleInvitation(db.Model):
     role: Mapped[str] = mapped_column(String(20))
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
     track: Mapped[Track | None] = relationship()
+    invited_by: Mapped["User | None"] = relationship()  # noqa: F821
+
+    def is_expired(self, now=None):
+        """Whether the invitation can no longer be accepted."""
+        return (now or utcnow()) >= self.expires_at
 
 
 class ActivityLog(db.Model):

@@ -1,43 +1,39 @@
 """Organisers, track chairs and invitations: giving and taking roles by email."""
-from flask import abort
+from datetime import timedelta
+
+from flask import abort, current_app, render_template
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 
-from voting.auth.services import find_user_by_email, normalise_email
-from voting.events.models import Organiser, RoleInvitation, TrackChair
-from voting.errors import RuleViolation
+from voting.auth.models import User
+from voting.auth.services import find_verified_user, normalise_email
+from voting.core.urls import external_url
+from voting.db_types import utcnow
+from voting.errors import NotFound, RuleViolation
+from voting.events.models import ActivityLog, Event, Organiser, RoleInvitation, Track, TrackChair
 from voting.events.services import record_activity
 from voting.extensions import db
+from voting.mail.services import queue_mail
+
+INVITATION_LIFETIME = timedelta(days=14)
 
 
-def add_organiser(*, event, email, user):
-    """Make the person with this email an organiser now, or invite them if they have no account."""
+def add_organiser(*, event: Event, email: str, user: User) -> RoleInvitation:
+    """Invite the person with this email to become an organiser; they take the role by accepting."""
     email = normalise_email(email)
-    person = find_user_by_email(email)
-    if person is None:
-        return _invite(event=event, track=None, email=email, user=user)
-    if db.session.scalar(select(Organiser).filter_by(event_id=event.id, user_id=person.id)):
+    person = find_verified_user(email)
+    if person is not None and db.session.scalar(select(Organiser).filter_by(event_id=event.id, user_id=person.id)):
         raise RuleViolation(f"{email} is already an organiser.", field="email")
-    organiser = Organiser(event=event, user=person)
-    db.session.add(organiser)
-    record_activity(event=event, user=user, action="organiser.added", details=f"{email} became an organiser")
-    db.session.flush()
-    return organiser
+    return _invite(event=event, track=None, email=email, user=user)
 
 
-def add_chair(*, track, email, user):
-    """Make the person with this email a chair of the track now, or invite them."""
+def add_chair(*, track: Track, email: str, user: User) -> RoleInvitation:
+    """Invite the person with this email to chair the track; they take the role by accepting."""
     email = normalise_email(email)
-    person = find_user_by_email(email)
-    if person is None:
-        return _invite(event=track.event, track=track, email=email, user=user)
-    if db.session.scalar(select(TrackChair).filter_by(track_id=track.id, user_id=person.id)):
+    person = find_verified_user(email)
+    if person is not None and db.session.scalar(select(TrackChair).filter_by(track_id=track.id, user_id=person.id)):
         raise RuleViolation(f"{email} already chairs {track.name}.", field="email")
-    chair = TrackChair(track=track, user=person)
-    db.session.add(chair)
-    record_activity(event=track.event, user=user, action="chair.added",
-                    details=f"{email} became a chair of {track.name}")
-    db.session.flush()
-    return chair
+    return _invite(event=track.event, track=track, email=email, user=user)
 
 
 def remove_organiser(*, organiser, user):
@@ -62,11 +58,11 @@ def remove_chair(*, chair, user):
     return entry
 
 
-def cancel_invitation(*, invitation, user):
-    """Withdraw a role promised to an email address."""
+def cancel_invitation(*, invitation: RoleInvitation, user: User) -> ActivityLog:
+    """Withdraw a role offered to an email address: its link stops working."""
     db.session.delete(invitation)
-    details = f"Cancelled the invitation of {invitation.email} to become {_role_text(invitation)}"
-    entry = record_activity(event=invitation.event, user=user, action="invitation.cancelled", details=details)
+    details = f"Withdrew the invitation of {invitation.email} to become {role_text(invitation)}"
+    entry = record_activity(event=invitation.event, user=user, action="invitation.withdrawn", details=details)
     db.session.flush()
     return entry
 
@@ -99,33 +95,131 @@ def list_people(event):
     return organisers, invitations
 
 
-def describe_grant(row):
+def describe_grant(invitation: RoleInvitation) -> str:
     """What adding someone did, for a confirmation message."""
-    if isinstance(row, RoleInvitation):
-        return (f"{row.email} has no account yet: they become {_role_text(row)} "
-                "when they first sign in with that address.")
-    if isinstance(row, Organiser):
-        return f"{row.user.email} is now an organiser."
-    return f"{row.user.email} now chairs {row.track.name}."
+    return (f"Invited {invitation.email} to become {role_text(invitation)}. They take the role when they "
+            f"accept, signed in with that verified address, by {invitation.expires_at:%d %B %Y}.")
 
 
 def _invite(*, event, track, email, user):
     role = "organiser" if track is None else "track_chair"
-    query = select(RoleInvitation).filter_by(event_id=event.id, email=email, role=role,
-                                             track_id=track.id if track else None)
-    if db.session.scalar(query) is not None:
+    earlier = db.session.scalar(select(RoleInvitation).filter_by(event_id=event.id, email=email,
+                                                                 track_id=track.id if track else None))
+    if earlier is not None and not earlier.is_expired():
         raise RuleViolation(f"{email} is already invited.", field="email")
-    invitation = RoleInvitation(event=event, track=track, email=email, role=role, invited_by_id=user.id)
+    if earlier is not None:
+        db.session.delete(earlier)  # an expired invitation is sent again
+        db.session.flush()
+    invitation = RoleInvitation(event=event, track=track, email=email, role=role, invited_by=user,
+                                expires_at=utcnow() + INVITATION_LIFETIME)
     db.session.add(invitation)
     record_activity(event=event, user=user, action=f"{'chair' if track else 'organiser'}.invited",
-                    details=f"Invited {email} to become {_role_text(invitation)}")
+                    details=f"Invited {email} to become {role_text(invitation)}")
     db.session.flush()
+    _mail_invitation(invitation)
     return invitation
 
 
-def _role_text(invitation):
-    return "an organiser" if invitation.track is None else f"a chair of {invitation.track.name}"
+def role_text(invitation: RoleInvitation) -> str:
+    """The role offered, in words: "an organiser of X" or "a chair of Y"."""
+    if invitation.track is None:
+        return f"an organiser of {invitation.event.name}"
+    return f"a chair of {invitation.track.name} ({invitation.event.name})"
 
 
 def _event_id(row):
     return row.track.event_id if isinstance(row, TrackChair) else row.event_id
+
+
+# Invitations: the mailed link, and accepting or declining it.
+
+def invitation_token(invitation: RoleInvitation) -> str:
+    """A signed token naming one invitation and its address."""
+    return _serializer().dumps({"invitation": invitation.id, "email": invitation.email})
+
+
+def invitation_for_token(token: str) -> RoleInvitation:
+    """The pending invitation a mailed token names; NotFound if it is forged, withdrawn or used.
+
+    Every refusal says the same, so a guessed token tells nothing about any event or address.
+    """
+    try:
+        data = _serializer().loads(token)
+    except BadSignature:
+        data = None
+    invitation = db.session.get(RoleInvitation, data.get("invitation")) if isinstance(data, dict) and \
+        isinstance(data.get("invitation"), int) else None
+    if invitation is None or invitation.email != data.get("email"):
+        raise NotFound("This invitation link is not valid: it may have been withdrawn or used already.")
+    return invitation
+
+
+def invitation_addressee_problem(invitation: RoleInvitation, user: User) -> str | None:
+    """Why `user` may not answer the invitation, or None: only its verified addressee may."""
+    if invitation.is_expired():
+        return "This invitation has expired. Ask the organisers to invite you again."
+    if not user.email_verified or user.email != invitation.email:
+        shown = user.email or "an account with no email"
+        if user.email and not user.email_verified:
+            shown += " (not verified)"
+        return (f"This invitation was sent to {invitation.email}, and you are signed in as {shown}. Sign in with "
+                f"an account whose provider has verified {invitation.email} to answer it.")
+    return None
+
+
+def accept_invitation(*, invitation: RoleInvitation, user: User) -> ActivityLog:
+    """`user`, signed in with the invited verified address, takes the role offered."""
+    problem = invitation_addressee_problem(invitation, user)
+    if problem:
+        raise RuleViolation(problem)
+    if invitation.role == "organiser":
+        _ensure(Organiser, event_id=invitation.event_id, user_id=user.id)
+    else:
+        _ensure(TrackChair, track_id=invitation.track_id, user_id=user.id)
+    entry = record_activity(event=invitation.event, user=user, action="invitation.accepted",
+                            details=f"{user.email} accepted to become {role_text(invitation)}")
+    db.session.delete(invitation)
+    db.session.flush()
+    return entry
+
+
+def decline_invitation(*, invitation: RoleInvitation, user: User) -> ActivityLog:
+    """The invited person says no; the invitation is gone."""
+    problem = invitation_addressee_problem(invitation, user)
+    if problem:
+        raise RuleViolation(problem)
+    entry = record_activity(event=invitation.event, user=user, action="invitation.declined",
+                            details=f"{user.email} declined to become {role_text(invitation)}")
+    db.session.delete(invitation)
+    db.session.flush()
+    return entry
+
+
+def invitations_for(user: User) -> list[RoleInvitation]:
+    """Pending, unexpired invitations addressed to the user's verified email."""
+    if not user.email_verified or not user.email:
+        return []
+    return db.session.scalars(
+        select(RoleInvitation).where(RoleInvitation.email == user.email, RoleInvitation.expires_at > utcnow())
+        .order_by(RoleInvitation.created_at, RoleInvitation.id)
+    ).all()
+
+
+def _ensure(model, **keys):
+    """The row with these keys, created if missing."""
+    row = db.session.scalar(select(model).filter_by(**keys))
+    if row is None:
+        row = model(**keys)
+        db.session.add(row)
+    return row
+
+
+def _serializer():
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="podium.role-invitation")
+
+
+def _mail_invitation(invitation):
+    link = external_url("events.invitation", token=invitation_token(invitation))
+    body = render_template("emails/role.invited.txt", invitation=invitation, role=role_text(invitation), link=link)
+    queue_mail(to=invitation.email, subject=f"You are invited to become {role_text(invitation)}", body=body,
+               kind="role.invited")

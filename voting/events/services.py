@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from voting.enums import VoteChoice
-from voting.events.models import WINDOWS, ActivityLog, Event, Organiser, RoleInvitation, Track, TrackChair
+from voting.events.models import WINDOWS, ActivityLog, Event, Organiser, Track
 from voting.core.ordering import move_next_to_neighbour
 from voting.errors import RuleViolation
 from voting.extensions import db
@@ -69,31 +69,6 @@ def record_activity(*, event, user, action, details=""):
     entry = ActivityLog(event=event, user=user, action=action, details=details)
     db.session.add(entry)
     return entry
-
-
-def grant_pending_roles(*, user):
-    """Turn the role invitations waiting for the user's (verified) email into roles."""
-    invitations = db.session.scalars(select(RoleInvitation).where(RoleInvitation.email == user.email)).all()
-    for invitation in invitations:
-        if invitation.role == "organiser":
-            _ensure(Organiser, event_id=invitation.event_id, user_id=user.id)
-            details = f"{user.email} became an organiser"
-        else:
-            _ensure(TrackChair, track_id=invitation.track_id, user_id=user.id)
-            details = f"{user.email} became a chair of {invitation.track.name}"
-        record_activity(event=invitation.event, user=user, action="role.accepted", details=details)
-        db.session.delete(invitation)
-    db.session.flush()
-    return invitations
-
-
-def _ensure(model, **keys):
-    """The row with these keys, created if missing."""
-    row = db.session.scalar(select(model).filter_by(**keys))
-    if row is None:
-        row = model(**keys)
-        db.session.add(row)
-    return row
 
 
 @cache
