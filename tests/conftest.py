@@ -120,8 +120,8 @@ def login(client):
     def _login(user):
         from voting.extensions import db
 
-        db.session.commit()
         sign_in(client, user)
+        db.session.commit()  # the user and their session survive a request that rolls back
         return client
     return _login
 

@@ -2,7 +2,9 @@
 import pytest
 
 from tests.factories import make_event, make_track, make_user
-from voting.auth.services import IdentityTaken, Profile, link_identity, safe_next_path, sign_in
+from voting.auth.services import (
+    IdentityTaken, Profile, find_verified_user, link_identity, safe_next_path, sign_in,
+)
 from voting.extensions import db
 from voting.models import Identity, Organiser, RoleInvitation, TrackChair, User
 
@@ -24,8 +26,8 @@ def test_returning_identity_finds_the_same_user_even_if_email_changed(app):
     assert db.session.query(User).count() == 1
 
 
-def test_verified_email_links_a_new_identity_to_the_existing_user(app):
-    existing = make_user(email="ann@example.test")
+def test_verified_email_links_a_new_identity_to_the_user_who_verified_it(app):
+    existing = make_user(email="ann@example.test", email_verified=True)
     user = sign_in(profile=profile(provider="github", subject="99", email="ANN@example.test"))
     assert user.id == existing.id
     assert {i.provider for i in user.identities} == {"github"}
@@ -58,25 +60,49 @@ def test_link_identity_refuses_an_identity_of_another_user(app):
     assert db.session.query(Identity).filter_by(user_id=me.id).count() == 1
 
 
-def test_invitations_become_roles_at_first_verified_sign_in(app):
+def test_signing_in_grants_no_role_even_with_an_invitation_waiting(app):
     event = make_event()
     track = make_track(event=event)
     db.session.add_all([
         RoleInvitation(event=event, email="ann@example.test", role="organiser"),
         RoleInvitation(event=event, track=track, email="ann@example.test", role="track_chair"),
     ])
-    user = sign_in(profile=profile())
-    assert db.session.query(Organiser).filter_by(user_id=user.id, event_id=event.id).count() == 1
-    assert db.session.query(TrackChair).filter_by(user_id=user.id, track_id=track.id).count() == 1
-    assert db.session.query(RoleInvitation).count() == 0
+    sign_in(profile=profile())
+    assert db.session.query(Organiser).count() == 0 and db.session.query(TrackChair).count() == 0
+    assert db.session.query(RoleInvitation).count() == 2, "they wait for the person to accept"
 
 
-def test_invitations_wait_while_the_email_is_unverified(app):
-    event = make_event()
-    db.session.add(RoleInvitation(event=event, email="ann@example.test", role="organiser"))
-    sign_in(profile=profile(verified=False))
-    assert db.session.query(Organiser).count() == 0
-    assert db.session.query(RoleInvitation).count() == 1
+def test_a_verified_sign_in_never_joins_the_account_that_claimed_the_address_unverified(app):
+    squatter = sign_in(profile=profile(subject="attacker", verified=False))
+    assert (squatter.email, squatter.email_verified) == ("ann@example.test", False)
+    owner = sign_in(profile=profile(subject="the-real-ann"))
+    assert owner.id != squatter.id
+    assert (owner.email, owner.email_verified) == ("ann@example.test", True)
+    assert squatter.email is None, "the unproved claim is given up to the owner"
+    assert find_verified_user("ANN@example.test") == owner
+
+
+def test_podium_admins_ignores_an_unverified_claim_and_the_squatter_never_becomes_admin(app):
+    app.config["PODIUM_ADMINS"] = "boss@example.test"
+    squatter = sign_in(profile=profile(subject="attacker", email="boss@example.test", verified=False))
+    assert not squatter.is_admin
+    boss = sign_in(profile=profile(subject="boss", email="boss@example.test"))
+    assert boss.is_admin and boss.id != squatter.id
+    assert not sign_in(profile=profile(subject="attacker", email="boss@example.test", verified=False)).is_admin
+
+
+def test_a_later_verified_sign_in_verifies_the_address(app):
+    user = sign_in(profile=profile(subject="one", verified=False))
+    assert not user.email_verified
+    again = link_identity(user=user, profile=profile(provider="google", subject="two"))
+    assert again.user_id == user.id and user.email_verified and user.email == "ann@example.test"
+
+
+def test_an_address_verified_elsewhere_is_not_taken_from_its_owner(app):
+    owner = sign_in(profile=profile(subject="owner"))
+    other = sign_in(profile=profile(subject="other", email="other@example.test"))
+    link_identity(user=other, profile=profile(provider="google", subject="other-google"))
+    assert owner.email == "ann@example.test" and other.email == "other@example.test"
 
 
 def test_admins_named_in_configuration_become_admins_on_verified_sign_in(app):

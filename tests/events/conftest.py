@@ -17,12 +17,12 @@ def scene(app):
     paris = make_event(name="Paris Summit", slug="paris", timezone="Europe/Paris")
     people = SimpleNamespace(
         event=event, storage=storage, networking=networking, paris=paris,
-        user=make_user(name="Uma User", email="uma@example.org"),
-        chair=make_chair(storage, make_user(name="Chad Chair", email="chad@example.org")),
-        organiser=make_organiser(event, make_user(name="Olive Organiser", email="olive@example.org")),
-        co_organiser=make_organiser(event, make_user(name="Cora Organiser", email="cora@example.org")),
-        other_organiser=make_organiser(paris, make_user(name="Otto Organiser", email="otto@example.org")),
-        admin=make_user(name="Ada Admin", email="ada@example.org", is_admin=True),
+        user=make_user(name="Uma User", email="uma@example.org", email_verified=True),
+        chair=make_chair(storage, make_user(name="Chad Chair", email="chad@example.org", email_verified=True)),
+        organiser=make_organiser(event, make_user(name="Olive Organiser", email="olive@example.org", email_verified=True)),
+        co_organiser=make_organiser(event, make_user(name="Cora Organiser", email="cora@example.org", email_verified=True)),
+        other_organiser=make_organiser(paris, make_user(name="Otto Organiser", email="otto@example.org", email_verified=True)),
+        admin=make_user(name="Ada Admin", email="ada@example.org", is_admin=True, email_verified=True),
         invitation=RoleInvitation(event=event, email="ivy@example.org", role="organiser"),
     )
     db.session.add(people.invitation)

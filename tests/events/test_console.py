@@ -10,6 +10,8 @@ from tests.events import event_form, track_form
 from tests.factories import make_event, make_organiser, make_user
 from voting.events.models import ActivityLog, Event, Organiser, RoleInvitation
 from voting.extensions import db
+from voting.mail.models import OutboxMail
+from voting.permissions import can_manage_event
 
 CONSOLE = "/events/tokyo/manage"
 
@@ -119,12 +121,17 @@ def test_the_people_page_lists_roles_and_adds_people_by_email(scene, login):
     assert all(name in page for name in people)
     response = client.post(f"{CONSOLE}/people/organisers", data={"organiser-email": "Uma@example.org"},
                            follow_redirects=True)
-    assert "uma@example.org is now an organiser." in text(response)
+    assert "Invited uma@example.org to become an organiser of Tokyo Summit." in text(response)
+    assert not can_manage_event(scene.user, scene.event), "Uma has an account, yet the role waits for her answer"
     response = client.post(f"{CONSOLE}/people/chairs", follow_redirects=True,
                            data={"chair-email": "zed@example.org", "chair-track": scene.networking.id})
-    assert "they become a chair of Networking when they first sign in" in text(response)
+    assert "Invited zed@example.org to become a chair of Networking (Tokyo Summit)." in text(response)
     invitation = db.session.scalar(select(RoleInvitation).filter_by(email="zed@example.org"))
     assert invitation.track_id == scene.networking.id
+    assert {"uma@example.org", "zed@example.org"} <= set(
+        db.session.scalars(select(OutboxMail.to_address).filter_by(kind="role.invited")))
+    page = text(client.get(f"{CONSOLE}/people"))
+    assert "zed@example.org" in page and "by Olive Organiser" in page
 
 
 @pytest.mark.parametrize("data, message", [

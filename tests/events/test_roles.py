@@ -1,4 +1,5 @@
 """Giving and taking roles by email, invitations, and the last organiser."""
+from datetime import timedelta
 from functools import partial
 
 import pytest
@@ -7,12 +8,16 @@ from werkzeug.exceptions import NotFound
 
 from tests.factories import make_chair, make_event, make_organiser, make_track, make_user
 from voting.auth.services import Profile, sign_in
+from voting.db_types import utcnow
+from voting.errors import NotFound as DomainNotFound
+from voting.errors import RuleViolation
 from voting.events.models import ActivityLog, Organiser, RoleInvitation, TrackChair
 from voting.events.roles import (
-    add_chair, add_organiser, cancel_invitation, describe_grant, list_people, remove_organiser, remove_role,
+    accept_invitation, add_chair, add_organiser, cancel_invitation, decline_invitation, describe_grant,
+    invitation_addressee_problem, invitation_for_token, invitation_token, invitations_for, list_people,
+    remove_organiser, remove_role,
 )
-from voting.errors import RuleViolation
-from voting.events.services import grant_pending_roles
+from voting.mail.models import OutboxMail
 from voting.extensions import db
 from voting.permissions import can_chair, can_manage_event
 
@@ -22,43 +27,93 @@ def log(event):
         select(ActivityLog).filter_by(event_id=event.id).order_by(ActivityLog.id))]
 
 
-def test_an_existing_user_becomes_organiser_at_once_whatever_the_case_of_the_email(app):
-    event, organiser = make_event(), make_user()
-    person = make_user(email="kim@example.org")
-    row = add_organiser(event=event, email="  Kim@Example.ORG ", user=organiser)
-    assert isinstance(row, Organiser) and can_manage_event(person, event)
-    assert describe_grant(row) == "kim@example.org is now an organiser."
-    assert log(event) == [("organiser.added", "kim@example.org became an organiser")]
+def test_adding_an_organiser_invites_them_by_mail_even_with_an_account(app):
+    event, organiser = make_event(name="Tokyo"), make_user(name="Olive")
+    person = make_user(email="kim@example.org", email_verified=True)
+    invitation = add_organiser(event=event, email="  Kim@Example.ORG ", user=organiser)
+    assert isinstance(invitation, RoleInvitation) and invitation.email == "kim@example.org"
+    assert not can_manage_event(person, event), "the role waits for their answer"
+    assert describe_grant(invitation).startswith("Invited kim@example.org to become an organiser of Tokyo.")
+    assert log(event) == [("organiser.invited", "Invited kim@example.org to become an organiser of Tokyo")]
+    mail = db.session.scalar(select(OutboxMail).filter_by(kind="role.invited"))
+    assert mail.to_address == "kim@example.org" and "Olive invites you to become an organiser of Tokyo" in mail.body
+    assert "/invitations/" + invitation_token(invitation) in mail.body
 
 
-def test_an_unknown_email_is_invited_and_gets_the_role_at_first_sign_in(app):
-    event, organiser = make_event(), make_user()
+def test_the_verified_addressee_takes_the_role_by_accepting(app):
+    event, organiser = make_event(name="Tokyo"), make_user()
     track = make_track(event, name="Storage")
-    add_organiser(event=event, email="New@Example.org", user=organiser)
-    invitation = add_chair(track=track, email="new@example.org", user=organiser)
-    assert invitation.role == "track_chair" and invitation.invited_by_id == organiser.id
-    assert "become a chair of Storage when they first sign in" in describe_grant(invitation)
+    chair_invitation = add_chair(track=track, email="new@example.org", user=organiser)
+    assert chair_invitation.role == "track_chair" and chair_invitation.invited_by_id == organiser.id
     person = sign_in(profile=Profile("github", "42", "NEW@example.org", True, "Nia"))
-    assert can_manage_event(person, event) and can_chair(person, track)
-    assert db.session.scalars(select(RoleInvitation)).all() == []
-    assert [action for action, _ in log(event)] == [
-        "organiser.invited", "chair.invited", "role.accepted", "role.accepted"]
+    assert not can_chair(person, track), "signing in alone grants nothing"
+    assert invitations_for(person) == [chair_invitation]
+    accept_invitation(invitation=chair_invitation, user=person)
+    assert can_chair(person, track) and db.session.scalars(select(RoleInvitation)).all() == []
+    assert log(event)[-1] == ("invitation.accepted", "new@example.org accepted to become a chair of Storage (Tokyo)")
 
 
-def test_an_unverified_sign_in_does_not_claim_invitations(app):
+def test_an_unverified_or_other_address_cannot_answer(app):
     event = make_event()
-    add_organiser(event=event, email="new@example.org", user=make_user())
-    person = sign_in(profile=Profile("github", "43", "new@example.org", False, "Nia"))
-    assert not can_manage_event(person, event)
-    assert grant_pending_roles(user=make_user(email="other@example.org")) == []
+    invitation = add_organiser(event=event, email="new@example.org", user=make_user())
+    claimant = sign_in(profile=Profile("github", "43", "new@example.org", False, "Nia"))
+    assert claimant.email == "new@example.org" and not claimant.email_verified
+    assert invitations_for(claimant) == []
+    other = make_user(email="other@example.org", email_verified=True)
+    for user in (claimant, other):
+        for answer in (accept_invitation, decline_invitation):
+            with pytest.raises(RuleViolation) as caught:
+                answer(invitation=invitation, user=user)
+            assert "was sent to new@example.org" in str(caught.value)
+    assert "(not verified)" in invitation_addressee_problem(invitation, claimant)
+    assert not can_manage_event(claimant, event)
     assert len(db.session.scalars(select(RoleInvitation)).all()) == 1
+
+
+def test_an_expired_invitation_cannot_be_accepted_and_can_be_sent_again(app):
+    event, organiser = make_event(), make_user()
+    person = make_user(email="kim@example.org", email_verified=True)
+    invitation = add_organiser(event=event, email="kim@example.org", user=organiser)
+    invitation.expires_at = utcnow() - timedelta(seconds=1)
+    assert invitations_for(person) == []
+    with pytest.raises(RuleViolation, match="expired"):
+        accept_invitation(invitation=invitation, user=person)
+    again = add_organiser(event=event, email="kim@example.org", user=organiser)
+    assert not again.is_expired() and db.session.scalars(select(RoleInvitation)).all() == [again]
+
+
+def test_declining_removes_the_invitation(app):
+    event = make_event(name="Tokyo")
+    person = make_user(email="kim@example.org", email_verified=True)
+    invitation = add_organiser(event=event, email="kim@example.org", user=make_user())
+    decline_invitation(invitation=invitation, user=person)
+    assert not can_manage_event(person, event) and db.session.scalars(select(RoleInvitation)).all() == []
+    assert log(event)[-1] == ("invitation.declined", "kim@example.org declined to become an organiser of Tokyo")
+
+
+@pytest.mark.parametrize("token", ["", "garbage", "eyJpbnZpdGF0aW9uIjoxfQ.bad"])
+def test_a_forged_token_names_no_invitation(app, token):
+    add_organiser(event=make_event(), email="kim@example.org", user=make_user())
+    with pytest.raises(DomainNotFound):
+        invitation_for_token(token)
+
+
+def test_a_withdrawn_invitations_token_is_dead(app):
+    event = make_event()
+    organiser = make_organiser(event)
+    invitation = add_organiser(event=event, email="kim@example.org", user=organiser)
+    token = invitation_token(invitation)
+    assert invitation_for_token(token) == invitation
+    cancel_invitation(invitation=invitation, user=organiser)
+    with pytest.raises(DomainNotFound):
+        invitation_for_token(token)
 
 
 @pytest.mark.parametrize("role", ["organiser", "chair"])
 @pytest.mark.parametrize("email", ["kim@example.org", "ivy@example.org"], ids=["user", "invitation"])
 def test_adding_someone_twice_is_refused(app, role, email):
     track, organiser = make_track(), make_user()
-    make_user(email="kim@example.org")
+    make_user(email="kim@example.org", email_verified=True)
     add = partial(add_organiser, event=track.event)
     if role == "chair":
         add = partial(add_chair, track=track)
@@ -66,6 +121,18 @@ def test_adding_someone_twice_is_refused(app, role, email):
     with pytest.raises(RuleViolation) as caught:
         add(email=email.upper(), user=organiser)
     assert list(caught.value.errors) == ["email"]
+
+
+def test_inviting_someone_who_has_the_role_is_refused(app):
+    event = make_event()
+    track = make_track(event, name="Storage")
+    kim = make_user(email="kim@example.org", email_verified=True)
+    make_organiser(event, kim)
+    make_chair(track, kim)
+    with pytest.raises(RuleViolation, match="already an organiser"):
+        add_organiser(event=event, email="kim@example.org", user=kim)
+    with pytest.raises(RuleViolation, match="already chairs Storage"):
+        add_chair(track=track, email="kim@example.org", user=kim)
 
 
 def test_the_last_organiser_cannot_be_removed(app):
@@ -92,7 +159,7 @@ def test_removing_roles_and_cancelling_invitations_is_logged(app):
     assert log(event)[1:] == [
         ("organiser.removed", "sam@example.org is no longer an organiser"),
         ("chair.removed", "chad@example.org no longer chairs Storage"),
-        ("invitation.cancelled", "Cancelled the invitation of ivy@example.org to become an organiser"),
+        ("invitation.withdrawn", f"Withdrew the invitation of ivy@example.org to become an organiser of {event.name}"),
     ]
 
 

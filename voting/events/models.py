@@ -1,5 +1,5 @@
 """Events (summits), their tracks, and who runs them."""
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -151,6 +151,9 @@ class TrackChair(db.Model):
     user: Mapped["User"] = relationship()  # noqa: F821
 
 
+INVITATION_LIFETIME = timedelta(days=14)  # how long a role invitation can be accepted
+
+
 class RoleInvitation(db.Model):
     """A role offered to an email address: taken when someone signed in with that verified address
     accepts it, before `expires_at`. Accepted, declined and withdrawn invitations are deleted (the
@@ -170,7 +173,7 @@ class RoleInvitation(db.Model):
     role: Mapped[str] = mapped_column(String(20))
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: utcnow() + INVITATION_LIFETIME)
 
     event: Mapped[Event] = relationship()
     track: Mapped[Track | None] = relationship()

@@ -1,6 +1,4 @@
 """Organisers, track chairs and invitations: giving and taking roles by email."""
-from datetime import timedelta
-
 from flask import abort, current_app, render_template
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
@@ -14,8 +12,6 @@ from voting.events.models import ActivityLog, Event, Organiser, RoleInvitation, 
 from voting.events.services import record_activity
 from voting.extensions import db
 from voting.mail.services import queue_mail
-
-INVITATION_LIFETIME = timedelta(days=14)
 
 
 def add_organiser(*, event: Event, email: str, user: User) -> RoleInvitation:
@@ -110,8 +106,7 @@ def _invite(*, event, track, email, user):
     if earlier is not None:
         db.session.delete(earlier)  # an expired invitation is sent again
         db.session.flush()
-    invitation = RoleInvitation(event=event, track=track, email=email, role=role, invited_by=user,
-                                expires_at=utcnow() + INVITATION_LIFETIME)
+    invitation = RoleInvitation(event=event, track=track, email=email, role=role, invited_by=user)
     db.session.add(invitation)
     record_activity(event=event, user=user, action=f"{'chair' if track else 'organiser'}.invited",
                     details=f"Invited {email} to become {role_text(invitation)}")
@@ -219,7 +214,7 @@ def _serializer():
 
 
 def _mail_invitation(invitation):
-    link = external_url("events.invitation", token=invitation_token(invitation))
+    link = external_url("invitations.show", token=invitation_token(invitation))
     body = render_template("emails/role.invited.txt", invitation=invitation, role=role_text(invitation), link=link)
     queue_mail(to=invitation.email, subject=f"You are invited to become {role_text(invitation)}", body=body,
                kind="role.invited")
