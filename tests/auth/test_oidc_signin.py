@@ -126,10 +126,10 @@ def assert_refused(browser, resp, *words):
     assert me(browser).status_code == 401
 
 
-def add_user(site, email):
+def add_user(site, email, verified=True):
     """Create a user directly in the database; its id."""
     with site.app.app_context():
-        user = User(name=email.split("@")[0].title(), email=email)
+        user = User(name=email.split("@")[0].title(), email=email, email_verified=verified)
         db.session.add(user)
         db.session.commit()
         return user.id
@@ -264,12 +264,58 @@ def test_verified_email_links_existing_user(site, browser):
 
 def test_unverified_email_never_links_or_takes_an_address(site, browser):
     """An unverified email someone owns creates a new user without that email."""
-    carol = add_user(site, "unverified-carol@example.test")
+    carol = add_user(site, "unverified-carol@example.test", verified=False)
     sign_in(browser, "unverified-carol@example.test")
     body = me(browser).json()
     assert body["id"] != carol and body["email"] is None
     assert identities(site, carol) == []
     assert identities(site, body["id"]) == [("testidp", "unverified-carol@example.test")]
+
+
+def sign_out(browser):
+    resp = browser.post("/auth/logout", data={"csrf_token": csrf_token(browser)}, allow_redirects=False)
+    assert resp.status_code == 302 and me(browser).status_code == 401
+
+
+@pytest.mark.parametrize("claim", ["unverified", "unclaimed"])
+def test_an_unverified_copy_of_an_admins_address_never_becomes_the_admin(site, claim):
+    """The attack: claim the admin's address unverified first; the real admin's sign-in must not join it."""
+    site.app.config["PODIUM_ADMINS"] = f"boss-{claim}@example.org"
+    with Browser(site) as attacker, Browser(site) as boss:
+        sign_in(attacker, f"{claim}:boss-{claim}@example.org")
+        squatter = me(attacker).json()
+        assert not squatter["roles"]["admin"] and not squatter["email_verified"]
+        assert "(not verified)" in attacker.get("/auth/profile").text
+        sign_in(boss, f"boss-{claim}@example.org")
+        owner = me(boss).json()
+        assert owner["id"] != squatter["id"] and owner["roles"]["admin"] and owner["email_verified"]
+        assert owner["email"] == f"boss-{claim}@example.org"
+        again = me(attacker).json()
+        assert again["id"] == squatter["id"] and not again["roles"]["admin"] and again["email"] is None
+        sign_out(attacker)
+        sign_in(attacker, f"{claim}:boss-{claim}@example.org")
+        assert me(attacker).json() == again, "signing in again gains the attacker nothing"
+
+
+def test_a_copied_cookie_is_refused_after_sign_out(site, browser):
+    """A cookie copied before sign-out stops working: the session ended on the server."""
+    sign_in(browser, "rita")
+    with Browser(site) as thief:
+        thief.cookies.set("podium_session", browser.cookies.get("podium_session"))
+        assert me(thief).status_code == 200
+        sign_out(browser)
+        assert me(thief).status_code == 401
+
+
+def test_each_sign_in_gets_a_new_session(site, browser):
+    sign_in(browser, "sam")
+    first = browser.cookies.get("podium_session")
+    forget_provider(browser)
+    sign_in(browser, "sam")
+    assert browser.cookies.get("podium_session") != first
+    with Browser(site) as thief:
+        thief.cookies.set("podium_session", first)
+        assert me(thief).status_code == 401, "the session replaced at sign-in is over"
 
 
 def test_logout_needs_post_and_csrf(browser):

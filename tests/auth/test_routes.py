@@ -43,12 +43,12 @@ def test_me_is_401_json_when_anonymous(client):
 
 
 def test_me_describes_the_user_and_their_roles(app, login):
-    user = make_user(name="Ann", email="ann@example.test")
+    user = make_user(name="Ann", email="ann@example.test", email_verified=True)
     event = make_event(slug="tokyo")
     track = make_track(event=event, slug="storage")
     db.session.add_all([Organiser(event=event, user=user), TrackChair(track=track, user=user)])
     body = login(user).get("/api/v1/me").get_json()
-    assert body == {"id": user.id, "name": "Ann", "email": "ann@example.test", "roles": {
+    assert body == {"id": user.id, "name": "Ann", "email": "ann@example.test", "email_verified": True, "roles": {
         "admin": False, "organiser_of": ["tokyo"], "chair_of": [{"event": "tokyo", "track": "storage"}]}}
 
 
@@ -111,14 +111,17 @@ def test_production_refuses_to_start_with_the_dev_sign_in():
 
 
 def test_grant_admin_cli(app, runner):
-    make_user(email="ann@example.test")
+    make_user(email="ann@example.test", email_verified=True)
+    make_user(email="claim@example.test")
     db.session.commit()
     result = runner.invoke(args=["users", "grant-admin", "ANN@example.test"])
     assert result.exit_code == 0, result.output
     assert "ann@example.test is now a site admin" in result.output
     assert db.session.query(User).filter_by(email="ann@example.test").one().is_admin
-    result = runner.invoke(args=["users", "grant-admin", "nobody@example.test"])
-    assert result.exit_code != 0 and "no user has the email" in result.output
+    for email in ("nobody@example.test", "claim@example.test"):  # the second only claims it, unverified
+        result = runner.invoke(args=["users", "grant-admin", email])
+        assert result.exit_code != 0 and "no user has the email" in result.output
+    assert not db.session.query(User).filter_by(email="claim@example.test").one().is_admin
 
 
 @pytest.mark.parametrize("app_config", [{

@@ -67,7 +67,8 @@ class OIDCProvider:
     Login names: any name signs in (email ``<name>@example.test`` unless the
     name contains '@'; Podium's forms refuse the reserved .test domain, so
     journeys that fill forms sign in as ``<name>@example.org``; names starting with "unverified" get
-    email_verified=false); "error" / "error:<code>" make the provider
+    email_verified=false; "unverified:<email>" claims <email> unverified, "unclaimed:<email>" claims it with
+    no email_verified claim); "error" / "error:<code>" make the provider
     redirect back to the client with that error instead.
     """
 

@@ -76,7 +76,7 @@ SCHEMAS = {
         "rooms": _array(_ref("Room")), "slots": _array(_ref("Slot")),
     }),
     "Me": _object({
-        "id": INTEGER, "name": STRING, "email": _nullable(STRING),
+        "id": INTEGER, "name": STRING, "email": _nullable(STRING), "email_verified": {"type": "boolean"},
         "roles": _object({"admin": {"type": "boolean"}, "organiser_of": _array(STRING),
                           "chair_of": _array(_object({"event": STRING, "track": STRING}))}),
     }),

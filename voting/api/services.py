@@ -31,7 +31,8 @@ def user_roles(user):
 
 def describe_user(user):
     """The signed-in user as the API shows them."""
-    return {"id": user.id, "name": user.name, "email": user.email, "roles": user_roles(user)}
+    return {"id": user.id, "name": user.name, "email": user.email, "email_verified": bool(user.email_verified),
+            "roles": user_roles(user)}
 
 
 # The public, read-only API: events, their proposals (public fields only) and published schedules.

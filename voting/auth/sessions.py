@@ -39,6 +39,7 @@ def cookie_values(user: User, token: str) -> dict:
 def start_session(user: User) -> None:
     """Sign `user` in on this browser with a brand-new session: nothing of the old cookie survives."""
     next_path = session.get("podium_next")
+    _end(session.get(SESSION_KEY))  # a session this browser had is over, not merely forgotten
     session.clear()
     if next_path:
         session["podium_next"] = next_path
@@ -48,12 +49,15 @@ def start_session(user: User) -> None:
 
 def end_session() -> None:
     """Sign out this browser: its session row is closed, so a copy of the cookie is refused too."""
-    token = session.get(SESSION_KEY)
+    _end(session.get(SESSION_KEY))
+    logout_user()
+    session.clear()
+
+
+def _end(token):
     if token:
         db.session.execute(update(UserSession).where(UserSession.token_hash == _hash(token),
                                                      UserSession.ended_at.is_(None)).values(ended_at=utcnow()))
-    logout_user()
-    session.clear()
 
 
 def end_all_sessions(user: User) -> int:

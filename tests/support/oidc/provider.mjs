@@ -5,7 +5,7 @@
 // Prints "READY <issuer>" on stdout once listening on 127.0.0.1.
 //
 // Any login name is accepted on the built-in (devInteractions) login page and
-// becomes the subject; consent is granted automatically. Login "error" makes
+// becomes the subject (see CLAIM_PREFIXES for unverified addresses); consent is granted automatically. Login "error" makes
 // the provider redirect back with error=access_denied, "error:<code>" with
 // error=<code>.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -33,16 +33,24 @@ function displayName(login) {
     .join(' ') || login;
 }
 
+// "unverified:<email>" claims <email> with email_verified false, "unclaimed:<email>" claims it with no
+// email_verified at all: how an attacker's account at a lax provider looks.
+const CLAIM_PREFIXES = { 'unverified:': false, 'unclaimed:': undefined };
+
 function findAccount(ctx, login) {
+  const prefix = Object.keys(CLAIM_PREFIXES).find((p) => login.startsWith(p));
+  const address = prefix ? login.slice(prefix.length) : login;
   return {
     accountId: login,
     async claims() {
-      return {
+      const claims = {
         sub: login,
-        email: login.includes('@') ? login : `${login}@example.test`,
-        email_verified: !login.startsWith('unverified'),
-        name: displayName(login),
+        email: address.includes('@') ? address : `${address}@example.test`,
+        email_verified: prefix ? CLAIM_PREFIXES[prefix] : !login.startsWith('unverified'),
+        name: displayName(address),
       };
+      if (claims.email_verified === undefined) delete claims.email_verified;
+      return claims;
     },
   };
 }
