@@ -1,5 +1,6 @@
 """Loading the demo event: plan everything from a fixed seed, then write it in one transaction."""
 import random
+import zlib
 from datetime import timedelta
 
 from sqlalchemy import func, insert, select
@@ -16,8 +17,8 @@ from voting.enums import SpeakerStatus
 from voting.community.services import recount_votes
 from voting.extensions import db
 from voting.models import (
-    Decision, Event, Organiser, Proposal, ProposalSpeaker, ProposalTag, Review, Room, SpeakerProfile, Track,
-    TrackChair, User, Vote,
+    Decision, Event, Organiser, Proposal, ProposalSpeaker, ProposalTag, Review, RoleInvitation, Room,
+    SpeakerProfile, Track, TrackChair, User, Vote,
 )
 
 SEED = 20131105
@@ -71,7 +72,8 @@ def insert_users(people):
     """Insert the demo users not already there; return every demo user's id by email."""
     demo_users = select(User.email, User.id).where(User.email.like(f"%@{DOMAIN}"))
     existing = dict(db.session.execute(demo_users).all())
-    rows = [{"name": p["name"], "email": p["email"], "created_at": p["created_at"]}
+    rows = [{"name": p["name"], "email": p["email"], "created_at": p["created_at"],
+             "email_verified": not _signed_in_unverified(p)}
             for p in people if p["email"] not in existing]
     if rows:
         ids = db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), rows).all()
@@ -79,13 +81,26 @@ def insert_users(people):
     return existing
 
 
+def _signed_in_unverified(person):
+    """One community member in 25 signed in through a provider that did not verify their email."""
+    return person["role"] == "community" and zlib.crc32(person["email"].encode()) % 25 == 0
+
+
 def add_roles(event, organisers, chairs, user_ids, now):
-    """The event's organisers and its tracks' chairs."""
+    """The event's organisers and its tracks' chairs, and invitations still out: one waiting, one expired."""
     since = now - timedelta(days=40)
     db.session.add_all(Organiser(event=event, user_id=user_ids[e], created_at=since) for e in organisers)
     for track in event.tracks:
         db.session.add_all(TrackChair(track=track, user_id=user_ids[e], created_at=since)
                            for e in chairs[track.slug])
+    inviter, track = user_ids[organisers[0]], event.tracks[0]
+    db.session.add_all([
+        RoleInvitation(event=event, track=track, role="track_chair", email=f"new.chair@{DOMAIN}",
+                       invited_by_id=inviter, created_at=now - timedelta(days=3),
+                       expires_at=now + timedelta(days=11)),
+        RoleInvitation(event=event, role="organiser", email=f"late.organiser@{DOMAIN}", invited_by_id=inviter,
+                       created_at=now - timedelta(days=20), expires_at=now - timedelta(days=6)),
+    ])
 
 
 def insert_profiles(people, proposals, user_ids):
