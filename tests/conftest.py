@@ -110,6 +110,7 @@ def sign_in(client, user):
     from voting.auth.sessions import cookie_values, open_session
 
     values = cookie_values(user, open_session(user))
+    db.session.commit()  # as a real sign-in commits: the user and their session survive a rollback
     with client.session_transaction() as session:
         session.update(values)
 
@@ -118,10 +119,7 @@ def sign_in(client, user):
 def login(client):
     """`login(user)` signs the user in on the test client; returns the client."""
     def _login(user):
-        from voting.extensions import db
-
         sign_in(client, user)
-        db.session.commit()  # the user and their session survive a request that rolls back
         return client
     return _login
 
