@@ -1,10 +1,14 @@
 """server-side sessions and expiring role invitations
 
+Roles and site admin held by accounts whose email was never verified are taken back: each role is
+offered again by invitation to that address. This part is not undone by the downgrade.
+
 Revision ID: 19fb0710145a
 Revises: f43bdc84464c
 Create Date: 2026-12-04 20:14:55.023458
 
 """
+import logging
 from datetime import datetime, timedelta, timezone
 
 from alembic import op
@@ -41,6 +45,41 @@ def upgrade():
     op.get_bind().execute(sa.text("UPDATE role_invitations SET expires_at = :expires"), {"expires": expires})
     with op.batch_alter_table('role_invitations', schema=None) as batch_op:
         batch_op.alter_column('expires_at', existing_type=sa.DateTime(), nullable=False)
+    _roles_of_unverified_addresses_become_invitations(expires)
+
+
+ROLE_ROWS = {
+    "organiser": "SELECT o.id, o.event_id, NULL, u.email FROM organisers o JOIN users u ON u.id = o.user_id "
+                 "WHERE NOT u.email_verified",
+    "track_chair": "SELECT c.id, t.event_id, t.id, u.email FROM track_chairs c JOIN tracks t ON t.id = c.track_id "
+                   "JOIN users u ON u.id = c.user_id WHERE NOT u.email_verified",
+}
+ROLE_TABLES = {"organiser": "organisers", "track_chair": "track_chairs"}
+
+
+def _roles_of_unverified_addresses_become_invitations(expires):
+    """Roles once granted by matching an unverified address are taken back and offered again by
+    invitation to that address; site admin is taken from unverified accounts. Says what it changed."""
+    bind, log = op.get_bind(), logging.getLogger("alembic.runtime.migration")
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    for role, query in ROLE_ROWS.items():
+        for row_id, event_id, track_id, email in bind.execute(sa.text(query)).all():
+            pending = bind.execute(sa.text(
+                "SELECT 1 FROM role_invitations WHERE event_id = :event AND email = :email AND "
+                "(track_id = :track OR (track_id IS NULL AND :track IS NULL))"),
+                {"event": event_id, "email": email, "track": track_id}).first()
+            if email and not pending:
+                bind.execute(sa.text(
+                    "INSERT INTO role_invitations (event_id, track_id, email, role, created_at, expires_at) "
+                    "VALUES (:event, :track, :email, :role, :now, :expires)"),
+                    {"event": event_id, "track": track_id, "email": email, "role": role, "now": now,
+                     "expires": expires})
+            bind.execute(sa.text(f"DELETE FROM {ROLE_TABLES[role]} WHERE id = :id"), {"id": row_id})
+            log.info("%s of event %s held by the unverified address %s: now an invitation", role, event_id, email)
+    admins = bind.execute(sa.text("UPDATE users SET is_admin = :no WHERE is_admin AND NOT email_verified"),
+                          {"no": False})
+    if admins.rowcount:
+        log.info("site admin taken from %s accounts whose email is unverified", admins.rowcount)
 
 
 def downgrade():

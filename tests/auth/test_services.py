@@ -3,7 +3,7 @@ import pytest
 
 from tests.factories import make_event, make_track, make_user
 from voting.auth.services import (
-    IdentityTaken, Profile, find_verified_user, link_identity, safe_next_path, sign_in,
+    IdentityTaken, Profile, find_verified_user, link_identity, normalise_email, safe_next_path, sign_in,
 )
 from voting.extensions import db
 from voting.models import Identity, Organiser, RoleInvitation, TrackChair, User
@@ -125,3 +125,35 @@ def test_admins_named_in_configuration_become_admins_on_verified_sign_in(app):
 ])
 def test_safe_next_path_allows_only_paths_on_this_site(target, expected):
     assert safe_next_path(target) == expected
+
+
+def test_an_address_the_provider_no_longer_reports_stops_being_verified(app):
+    """Olive's provider now says home.test: corp.test no longer identifies her, and its next owner is
+    somebody else."""
+    olive = sign_in(profile=profile(subject="olive", email="olive@corp.test"))
+    assert sign_in(profile=profile(subject="olive", email="olive@home.test")) == olive
+    assert (olive.email, olive.email_verified) == ("olive@home.test", True)
+    assert find_verified_user("olive@corp.test") is None
+    successor = sign_in(profile=profile(provider="github", subject="new-owner", email="olive@corp.test"))
+    assert successor != olive and successor.email_verified
+
+
+def test_an_address_stays_verified_while_another_identity_vouches_for_it(app):
+    olive = sign_in(profile=profile(subject="olive", email="olive@corp.test"))
+    link_identity(user=olive, profile=profile(provider="github", subject="gh", email="olive@corp.test"))
+    sign_in(profile=profile(subject="olive", email="olive@home.test"))
+    assert (olive.email, olive.email_verified) == ("olive@corp.test", True)
+
+
+@pytest.mark.parametrize("raw, stored", [
+    ("  Ann@Example.TEST\t", "ann@example.test"),
+    ("\u212aim@example.org", "\u212aim@example.org"),  # a Kelvin sign is not a K
+    ("\u00a0kim@example.org", "\u00a0kim@example.org"),  # nor a no-break space nothing
+])
+def test_only_ascii_is_folded_in_an_address(raw, stored):
+    assert normalise_email(raw) == stored
+
+
+def test_a_look_alike_address_is_not_the_admin(app):
+    app.config["PODIUM_ADMINS"] = "kim@example.org"
+    assert not sign_in(profile=profile(subject="k", email="\u212aim@example.org")).is_admin

@@ -182,3 +182,17 @@ def test_list_people_and_cancel_invitation(app):
     assert [o.user for o in organisers] == [organiser] and invitations == [invitation]
     cancel_invitation(invitation=invitation, user=organiser)
     assert list_people(event)[1] == []
+
+
+def test_a_token_names_one_invitation_even_when_its_id_is_reused(app):
+    event = make_event()
+    organiser = make_organiser(event)
+    first = add_organiser(event=event, email="kim@example.org", user=organiser)
+    old_token = invitation_token(first)
+    cancel_invitation(invitation=first, user=organiser)
+    again = add_chair(track=make_track(event), email="kim@example.org", user=organiser)
+    again.id = first.id if again.id != first.id else again.id  # SQLite hands a deleted id out again
+    db.session.flush()
+    with pytest.raises(DomainNotFound):
+        invitation_for_token(old_token)
+    assert invitation_for_token(invitation_token(again)) == again

@@ -22,11 +22,13 @@ def _oidc_profile(provider, client, token):
     if info.get("sub") != claims["sub"]:
         raise SignInError("The provider's user information does not match its ID token.")
     merged = {**claims, **info}
+    # The address and its verification come from one claim set, never one from each.
+    source = info if info.get("email") else claims
     return Profile(
         provider=provider.name,
         subject=str(claims["sub"]),
-        email=merged.get("email"),
-        email_verified=merged.get("email_verified") in (True, "true"),
+        email=source.get("email"),
+        email_verified=source.get("email_verified") in (True, "true"),
         name=merged.get("name") or merged.get("preferred_username") or "",
     )
 

@@ -26,8 +26,14 @@ class IdentityTaken(Exception):
 
 
 def normalise_email(email: str | None) -> str | None:
-    """Emails compare case-insensitively; they are stored lower-case."""
-    return email.strip().lower() if email else None
+    """Emails compare case-insensitively; they are stored lower-case.
+
+    Only ASCII is folded: Unicode case folding and spaces would turn a look-alike address (a Kelvin
+    sign for K) into someone else's.
+    """
+    if not email:
+        return None
+    return "".join(ch.lower() if ch.isascii() else ch for ch in email.strip(" \t\r\n")) or None
 
 
 def find_verified_user(email: str | None) -> User | None:
@@ -93,6 +99,8 @@ def _refresh(user, identity, profile):
     identity.email = email
     identity.email_verified = profile.email_verified
     identity.last_login_at = utcnow()
+    if user.email_verified and not _still_proved(user):
+        user.email_verified = False  # no identity vouches for the address any more
     if email and profile.email_verified:
         _prove_email(user, email)
     elif email and user.email is None and _holder(email) is None:
@@ -100,6 +108,11 @@ def _refresh(user, identity, profile):
     if user.email_verified and user.email in configured_admins():
         user.is_admin = True
     db.session.flush()
+
+
+def _still_proved(user):
+    """Whether one of the user's identities still reports their address as verified."""
+    return any(i.email == user.email and i.email_verified for i in user.identities)
 
 
 def _prove_email(user, email):

@@ -75,7 +75,7 @@ def _oldest_valid() -> datetime:
 def load_session_user(user_id: str) -> User | None:
     """The user of this request's session, if its row is open and not past the session lifetime."""
     token = session.get(SESSION_KEY)
-    if not token or not user_id.isascii() or not user_id.isdigit():
+    if not token or not user_id.isascii() or not user_id.isdigit() or len(user_id) > 18:
         return None
     return db.session.scalar(
         select(User).join(UserSession, UserSession.user_id == User.id)

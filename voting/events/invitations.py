@@ -37,7 +37,7 @@ def show(token):
 @bp.post("/<token>/<any(accept, decline):answer>")
 def respond(token, answer):
     """Accept or decline: only the invited verified address may; then the invitation is gone."""
-    invitation = roles.invitation_for_token(token)
+    invitation = roles.invitation_for_token(token, for_update=True)
     if not PostForm().validate_on_submit():
         abort(400)
     respond_with = roles.accept_invitation if answer == "accept" else roles.decline_invitation

@@ -130,21 +130,27 @@ def _event_id(row):
 
 def invitation_token(invitation: RoleInvitation) -> str:
     """A signed token naming one invitation and its address."""
-    return _serializer().dumps({"invitation": invitation.id, "email": invitation.email})
+    return _serializer().dumps({"invitation": invitation.id, "email": invitation.email,
+                                "sent": invitation.created_at.isoformat()})
 
 
-def invitation_for_token(token: str) -> RoleInvitation:
+def invitation_for_token(token: str, *, for_update: bool = False) -> RoleInvitation:
     """The pending invitation a mailed token names; NotFound if it is forged, withdrawn or used.
 
-    Every refusal says the same, so a guessed token tells nothing about any event or address.
+    Every refusal says the same, so a guessed token tells nothing about any event or address. The
+    token also names when the invitation was sent: a later invitation reusing the id is another one.
+    `for_update` locks the row, so two answers to one invitation cannot both be taken.
     """
     try:
         data = _serializer().loads(token)
     except BadSignature:
         data = None
-    invitation = db.session.get(RoleInvitation, data.get("invitation")) if isinstance(data, dict) and \
-        isinstance(data.get("invitation"), int) else None
-    if invitation is None or invitation.email != data.get("email"):
+    invitation = None
+    if isinstance(data, dict) and isinstance(data.get("invitation"), int):
+        query = select(RoleInvitation).where(RoleInvitation.id == data["invitation"])
+        invitation = db.session.scalar(query.with_for_update() if for_update else query)
+    if invitation is None or invitation.email != data.get("email") or \
+            invitation.created_at.isoformat() != data.get("sent"):
         raise NotFound("This invitation link is not valid: it may have been withdrawn or used already.")
     return invitation
 
