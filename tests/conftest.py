@@ -206,5 +206,6 @@ def pytest_terminal_summary(terminalreporter):
     counts = {name: sum(f"[{name}" in report.nodeid for report in passed) for name in BACKENDS}
     terminalreporter.write_line("passed per backend: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
     if any(_left_out.values()):  # every worker collects the same tests
-        terminalreporter.write_line(f"{max(_left_out.values())} tests on real parts (tests/browser, tests/realworld) "
-                                    "left out in parallel: `make test` runs them afterwards, serially")
+        terminalreporter.write_line(f"{max(_left_out.values())} tests on real parts (tests/browser, "
+                                    "tests/realworld) left out in parallel: `make test` runs them afterwards, "
+                                    "serially")

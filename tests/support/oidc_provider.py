@@ -34,7 +34,8 @@ def require_node_modules() -> None:
     if not shutil.which("node"):
         reason = "node is not installed"
     elif not (OIDC_DIR / "node_modules" / "oidc-provider").is_dir():
-        reason = "its npm dependencies are not installed: run `npm ci` in tests/support/oidc (`make test` does)"
+        reason = ("its npm dependencies are not installed: run `npm ci` in tests/support/oidc "
+                  "(`make test` does)")
     else:
         return
     reason = f"the OpenID Connect test provider cannot run: {reason}"
