@@ -21,10 +21,8 @@ from voting.export.sched import COLUMNS
 from voting.extensions import db
 from voting.models import Room, Slot
 
-# The public schedule formats: ../shared/schemas beside the checkout when there is one (the
-# project's reference), else the copy kept in tests/support/schemas.
-SHARED_SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "schemas"
-SCHEMAS = SHARED_SCHEMAS if SHARED_SCHEMAS.is_dir() else Path(__file__).resolve().parents[1] / "support" / "schemas"
+# The public schedule formats, kept in the repository (their sources and licence: its README.md).
+SCHEMAS = Path(__file__).resolve().parents[1] / "support" / "schemas"
 NAMES = ("accepted.csv", "accepted.json", "sched.csv", "schedule.xml", "schedule.json", "schedule.ics")
 # The exact header of Sched's session import: its session fields in the order of its API.
 SCHED_HEADER = ["session_key", "name", "session_start", "session_end", "session_type", "session_subtype",

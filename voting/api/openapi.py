@@ -112,8 +112,9 @@ PATHS = {
 }
 
 
-def openapi_document():
-    """The whole document, as /api/v1/openapi.json serves it."""
+def openapi_document(session_cookie):
+    """The whole document, as /api/v1/openapi.json serves it; `session_cookie` is the name of the session
+    cookie (the app's SESSION_COOKIE_NAME)."""
     return {
         "openapi": "3.1.0",
         "info": {"title": "Podium API", "version": "1.0.0",
@@ -121,6 +122,6 @@ def openapi_document():
                                 "schedules. Times carry the event's UTC offset."},
         "paths": PATHS,
         "components": {"schemas": SCHEMAS, "securitySchemes": {
-            "session": {"type": "apiKey", "in": "cookie", "name": "session",
+            "session": {"type": "apiKey", "in": "cookie", "name": session_cookie,
                         "description": "The browser session of a signed-in user."}}},
     }

@@ -1,5 +1,5 @@
 """JSON endpoints under /api/v1: the signed-in user, the public read-only API and its OpenAPI document."""
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request
 from flask_login import current_user, login_required
 
 from voting.api import services
@@ -46,4 +46,4 @@ def schedule(event_slug):
 @bp.get("/openapi.json")
 def openapi():
     """The OpenAPI document of this API."""
-    return jsonify(openapi_document())
+    return jsonify(openapi_document(current_app.config["SESSION_COOKIE_NAME"]))
