@@ -16,6 +16,9 @@ from voting.config import normalise_database_url
 from voting.extensions import db
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+# What production refuses to start without: a strong SECRET_KEY and the site's address.
+PRODUCTION = {"PODIUM_ENV": "production", "SECRET_KEY": "production-test-secret-b3c1e0a9f7d2c8e4",
+              "PODIUM_BASE_URL": "https://podium.example.org"}
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 _schema_ready = set()
 

@@ -1,6 +1,7 @@
 """Configuration from the environment, one class per PODIUM_ENV."""
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Config
 
@@ -33,7 +34,9 @@ class BaseConfig:
     PODIUM_DEV_LOGIN = False
     PODIUM_BENCH_ENDPOINTS = False  # bench/'s bare endpoint (voting/core/bench.py); not for a real site
     PODIUM_ADMINS = ""  # comma-separated emails of site admins
-    PODIUM_BASE_URL = "http://127.0.0.1:5000"  # for links in mails sent outside a request
+    # The site's address: every absolute link (mail, exports, the API) starts with it, never with the Host
+    # header a request brings. Required in production.
+    PODIUM_BASE_URL = "http://127.0.0.1:5000"
     # How many reverse proxies (nginx ...) stand in front of the app and set X-Forwarded-*; 0 = none.
     PODIUM_TRUSTED_PROXIES = 0
     MAIL_BACKEND = "smtp"  # "smtp": the worker sends; "outbox": mails are only kept, for the browser
@@ -72,6 +75,7 @@ class TestingConfig(BaseConfig):
     SECRET_KEY = "testing-only-not-secret"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     DATABASE_CHECK_ON_START = False
+    PODIUM_BASE_URL = "http://localhost"  # the test client's own host
 
 
 class ProductionConfig(BaseConfig):
@@ -80,6 +84,7 @@ class ProductionConfig(BaseConfig):
     PODIUM_ENV = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    PODIUM_BASE_URL = None  # the site's own address must be given: links never come from a Host header
 
 
 CONFIGS = {
@@ -122,6 +127,7 @@ def load_config(overrides=None, environ=None, instance_file=INSTANCE_DIR / "podi
     settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(settings["SQLALCHEMY_DATABASE_URI"])
     settings.update({name: str(settings[name]).lower() in TRUE_WORDS for name in FLAGS if name in settings})
     _refuse_unsafe(env, settings)
+    _check_base_url(settings)
     _check_mail(settings)
     return settings
 
@@ -166,10 +172,33 @@ def _check_mail(settings):
         raise ConfigError("MAIL_USE_TLS (STARTTLS) and MAIL_USE_SSL cannot both be on")
 
 
+MIN_SECRET_KEY_LENGTH = 32
+
+
 def _refuse_unsafe(env, settings):
     if env != "production":
         return
-    if not settings.get("SECRET_KEY"):
+    key = settings.get("SECRET_KEY")
+    if not key:
         raise ConfigError("SECRET_KEY must be set when PODIUM_ENV=production")
+    if len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) == 1:
+        raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters, not one repeated, "
+                          "when PODIUM_ENV=production: anyone who guesses it can sign sessions "
+                          "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))')")
     if settings["PODIUM_DEV_LOGIN"]:
         raise ConfigError("PODIUM_DEV_LOGIN cannot be enabled when PODIUM_ENV=production")
+    if not settings.get("PODIUM_BASE_URL"):
+        raise ConfigError("PODIUM_BASE_URL must be set when PODIUM_ENV=production (the site's address, "
+                          "such as https://podium.example.org): links in mail, exports and the API start with it")
+
+
+def _check_base_url(settings):
+    """PODIUM_BASE_URL, when set, is an http(s) address with a host: links are built on it."""
+    url = settings.get("PODIUM_BASE_URL")
+    if not url:
+        return
+    parts = urlsplit(str(url))
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(f"PODIUM_BASE_URL must be an http:// or https:// address such as "
+                          f"https://podium.example.org, not {url!r}")
+    settings["PODIUM_BASE_URL"] = str(url).rstrip("/")

@@ -14,11 +14,11 @@ import requests
 from sqlalchemy import func, select
 
 from tests.factories import make_event, make_organiser, make_proposal, make_track, make_user
+from tests.support.live import LIVE_SECRET
 from voting import create_app
 from voting.extensions import db
 from voting.models import Proposal, Vote
 
-LIVE_SECRET = "live-test-secret"  # Gunicorn's default SECRET_KEY (tests/support/live.py)
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 COUNTERS = ("love", "try", "might", "not")
 
