@@ -17,6 +17,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptio
                                         "ignore::ResourceWarning")
 
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import StringField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import AnyOf, Length
@@ -138,12 +139,26 @@ def test_too_many_multipart_fields_are_a_413(app, client):
     assert snapshot() == before
 
 
-def test_many_unknown_urlencoded_fields_are_ignored(app, client):
+def test_some_unknown_urlencoded_fields_are_ignored(app, client):
     world = World()
-    data = {**ACTIONS["review.comment"][1](world), **{f"f{n}": "<b>x</b>" for n in range(5000)}}
+    data = {**ACTIONS["review.comment"][1](world), **{f"f{n}": "<b>x</b>" for n in range(900)}}
     _, response = post_as_actor(app, client, world, "review.comment", data=data)
     assert response.status_code == 302
     assert "<b>x</b>" not in str(snapshot())
+
+
+@pytest.mark.parametrize("app_config", [{"PODIUM_OAUTH_GITHUB_CLIENT_ID": "id",  # auth.link's provider
+                                         "PODIUM_OAUTH_GITHUB_CLIENT_SECRET": "secret"}])
+@pytest.mark.parametrize("endpoint", sorted(ACTIONS))
+def test_more_urlencoded_fields_than_any_form_has_are_a_413(app, client, endpoint):
+    world = World()
+    data = MultiDict(ACTIONS[endpoint][1](world))  # may change the world first
+    data.setlist("f", ["x"] * (app.config["MAX_FORM_PARTS"] + 1))
+    before = snapshot()
+    path, response = post_as_actor(app, client, world, endpoint, data=data)
+    assert response.status_code == 413, path
+    assert "too large" in page_text(response) and "1,000 fields or files" in page_text(response)
+    assert snapshot() == before
 
 
 def test_bad_utf8_is_not_a_500(app, client):

@@ -3,6 +3,7 @@ from flask import abort, request
 from werkzeug.routing import IntegerConverter
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def register_core(app):
@@ -16,6 +17,7 @@ def register_core(app):
     app.register_blueprint(bp)
     register_error_handlers(app)
     register_template_helpers(app)
+    app.before_request(_refuse_unreadable_forms)
     app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
     if app.config["PODIUM_ENV"] == "production":
@@ -28,6 +30,26 @@ class DatabaseInteger(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)
+
+
+def _refuse_unreadable_forms():
+    """A clear 400 for a JSON body, a 413 for more fields than any form has, on every state-changing request.
+
+    Every form of the site sends form data; Flask-WTF would read a JSON body as the form's data instead,
+    and a list, a number or a nested object where a form expects text fails deep inside a route.
+    Werkzeug counts the fields of a multipart body (MAX_FORM_PARTS); a urlencoded one is counted here.
+    """
+    if request.method in SAFE_METHODS or request.routing_exception is not None:  # a 404 or 405 comes first
+        return
+    if request.is_json:
+        abort(400, description="This site's forms send form data, not JSON: use the form on the page.")
+    limit = request.max_form_parts
+    if request.mimetype == FORM_TYPES[0] and limit is not None and _field_count(request.form) > limit:
+        abort(413)
+
+
+def _field_count(form):
+    return sum(len(values) for values in form.listvalues())
 
 
 def _refuse_nul_characters():

@@ -54,8 +54,8 @@ def _http_error(exc):
 def _message(status, exc):
     """What to tell the user: a 500's description may carry internals, a 413's is Werkzeug's jargon."""
     if status == 413:
-        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-        return f"{MESSAGES[413]} A form may send at most {limit // 1024} KB and 1,000 fields or files."
+        size, parts = current_app.config.get("MAX_CONTENT_LENGTH") or 0, current_app.config["MAX_FORM_PARTS"]
+        return f"{MESSAGES[413]} A form may send at most {size // 1024:,} KB and {parts:,} fields or files."
     return None if status >= 500 else exc.description
 
 
