@@ -1,11 +1,13 @@
 """Error pages: a clear page with the right status, never a stack trace."""
+import time
+
 from flask import current_app, g, jsonify, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
-from voting.extensions import db
+from voting.extensions import db, limiter
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -48,7 +50,17 @@ def _http_error(exc):
     allow = dict(exc.get_headers()).get("Allow")
     if allow:
         response.headers["Allow"] = allow
+    if status == 429:
+        response.headers["Retry-After"] = str(_seconds_until_allowed())
     return response
+
+
+def _seconds_until_allowed():
+    """When the rate limit that refused the request lets it through again, in whole seconds (at least 1)."""
+    limit = limiter.current_limit
+    if limit is None:  # a 429 not from Flask-Limiter
+        return 60
+    return max(1, int(limit.reset_at - time.time()))
 
 
 def _message(status, exc):
