@@ -227,6 +227,40 @@ def test_odd_query_values_are_never_a_500(app, client, path):
                 assert response.headers["Location"].startswith("/"), "no redirect off the site"
 
 
+FOREIGN_DIGITS = ("²", "¹", "①", "٣", "３", "١٢", "-٣", "1²", "٣_٣", "Ⅻ", "½")
+
+
+@pytest.mark.parametrize("path", sorted(QUERIES))
+def test_numbers_not_written_with_the_digits_0_to_9_are_a_clear_400(app, client, path):
+    world = World()
+    sign_in(client, world.users["admin"])
+    names = QUERIES[path]
+    path = path.format(day=world.event.starts_on.isoformat())
+    for name in {*names, "page", "min_votes", "max_rank"}:
+        for value in FOREIGN_DIGITS:
+            response = client.get(path, query_string={name: value})
+            assert response.status_code == 400, f"{path}?{name}={value}"
+            assert "Write numbers with the digits 0-9" in page_text(response) or "digits 0-9" in str(
+                response.get_json()), f"{path}?{name}={value}"
+
+
+def test_a_search_with_digits_among_words_is_still_a_search(app, client):
+    world = World()
+    sign_in(client, world.users["admin"])
+    for value in ("talk ②", "٣ talks", "x²"):
+        assert client.get("/events/summit/manage/proposals", query_string={"q": value}).status_code == 200
+        assert client.get("/events/summit/vote", query_string={"q": value}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/admin/mail/{mail}/retry", "/events/summit/manage/schedule/rooms/{room}/delete"])
+def test_an_id_in_the_address_in_other_digits_is_a_404(app, client, path):
+    world = World()
+    sign_in(client, world.users["admin"])
+    ids = {"mail": world.mail.id, "room": world.room.id}
+    foreign = {name: str(number).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")) for name, number in ids.items()}
+    assert client.post(path.format(**foreign)).status_code == 404
+
+
 @pytest.mark.parametrize("path", ["/admin/mail/-1/retry", "/events/summit/manage/schedule/rooms/-1/delete",
                                   "/events/summit/manage/schedule/slots/99999999999999999999/delete",
                                   "/events/summit/proposals/the-talk/speakers/-5/remove"])

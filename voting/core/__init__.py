@@ -4,6 +4,7 @@ from werkzeug.routing import IntegerConverter
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+NUMBER_MARKS = frozenset("+-_.,' \t")  # what may stand beside the digits of a number int() or float() reads
 
 
 def register_core(app):
@@ -19,13 +20,19 @@ def register_core(app):
     register_template_helpers(app)
     app.before_request(_refuse_unreadable_forms)
     app.before_request(_refuse_nul_characters)
+    app.before_request(_refuse_foreign_digits)
     app.after_request(_security_headers)
     if app.config["PODIUM_ENV"] == "production":
         app.after_request(_strict_transport_security)
 
 
 class DatabaseInteger(IntegerConverter):
-    """An <int:...> in a route matches only what an integer column holds; a larger number is a 404."""
+    """An <int:...> in a route matches only what an integer column holds; a larger number is a 404.
+
+    Only the digits 0-9: Python's \\d (and int()) also read ٣ or ３ as 3, another address for the same page.
+    """
+
+    regex = r"[0-9]+"
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", 2**31 - 1)
@@ -59,6 +66,23 @@ def _refuse_nul_characters():
         values += [text for pair in request.form.items(multi=True) for text in pair]
     if any("\x00" in text for text in values):
         abort(400, description="Text cannot contain NUL characters (\\0). Remove them and try again.")
+
+
+def _is_number_like(text):
+    """Whether `text` is written as a number (digits of any script, signs, separators): int() may read it."""
+    return any(char.isnumeric() for char in text) and all(char.isnumeric() or char in NUMBER_MARKS for char in text)
+
+
+def _refuse_foreign_digits():
+    """A clear 400 for a number in the query string not written with the digits 0-9 (², ①, ٣, ３).
+
+    Every page reads its numbers (page, n, track, min_votes, max_rank ...) with int() or isdigit(), which
+    take these characters differently: one might read ٣ as 3, another fail on ². Refused here, once.
+    """
+    for name, value in request.args.items(multi=True):
+        if _is_number_like(value) and not value.isascii():
+            abort(400, description=f"Write numbers with the digits 0-9: {name}={value!r} is not a number "
+                                   "this site reads.")
 
 
 def _strict_transport_security(response):
