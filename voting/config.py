@@ -55,6 +55,8 @@ class BaseConfig:
     # proposals stays far below these, a script does not. The IP limit is higher: conference Wi-Fi shares IPs.
     VOTE_RATE_LIMIT_USER = "30 per minute; 600 per hour"
     VOTE_RATE_LIMIT_IP = "300 per minute"
+    # How many days an event may last; the schedule's pages and exports never go past so many days.
+    PODIUM_MAX_EVENT_DAYS = 60
 
 
 class DevelopmentConfig(BaseConfig):
@@ -105,6 +107,7 @@ def normalise_database_url(url):
 TRUE_WORDS = ("1", "true", "yes", "on")
 MAIL_TEXT = ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER")
 MAIL_NUMBERS = ("MAIL_PORT", "MAIL_TIMEOUT", "MAIL_MAX_ATTEMPTS", "MAIL_LEASE_SECONDS")
+NUMBERS = (*MAIL_NUMBERS, "PODIUM_MAX_EVENT_DAYS")
 # On/off settings: from the environment (or podium.cfg) as words, read as booleans once merged. Secure
 # cookies are on in production; a deployment tested over plain HTTP on loopback turns them off.
 FLAGS = ("PODIUM_DEV_LOGIN", "PODIUM_BENCH_ENDPOINTS", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_OUTBOX_VIEW",
@@ -128,6 +131,7 @@ def load_config(overrides=None, environ=None, instance_file=INSTANCE_DIR / "podi
     settings.update({name: str(settings[name]).lower() in TRUE_WORDS for name in FLAGS if name in settings})
     _refuse_unsafe(env, settings)
     _check_base_url(settings)
+    _check_event_days(settings)
     _check_mail(settings)
     return settings
 
@@ -150,19 +154,26 @@ def _environment_settings(environ):
                                                           "VOTE_RATE_LIMIT_IP"):
             settings[name] = value
     settings.update({name: environ[name] for name in FLAGS if environ.get(name)})
-    settings.update(_mail_settings(environ))
+    settings.update(_mail_and_number_settings(environ))
     return settings
 
 
-def _mail_settings(environ):
+def _mail_and_number_settings(environ):
+    """The MAIL_* texts as given, the numbers (MAIL_PORT, PODIUM_MAX_EVENT_DAYS ...) as integers."""
     settings = {name: environ[name] for name in MAIL_TEXT if environ.get(name)}
-    for name in MAIL_NUMBERS:
+    for name in NUMBERS:
         if environ.get(name):
             try:
                 settings[name] = int(environ[name])
             except ValueError:
                 raise ConfigError(f"{name} must be a whole number, not {environ[name]!r}") from None
     return settings
+
+
+def _check_event_days(settings):
+    value = settings["PODIUM_MAX_EVENT_DAYS"]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"PODIUM_MAX_EVENT_DAYS must be a whole number of days from 1, not {value!r}")
 
 
 def _check_mail(settings):
