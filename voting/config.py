@@ -193,14 +193,14 @@ def _refuse_unsafe(env, settings):
     if not key:
         raise ConfigError("SECRET_KEY must be set when PODIUM_ENV=production")
     if len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) == 1:
-        raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters, not one repeated, "
-                          "when PODIUM_ENV=production: anyone who guesses it can sign sessions "
+        raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters, not one "
+                          "repeated, when PODIUM_ENV=production: anyone who guesses it can sign sessions "
                           "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))')")
     if settings["PODIUM_DEV_LOGIN"]:
         raise ConfigError("PODIUM_DEV_LOGIN cannot be enabled when PODIUM_ENV=production")
     if not settings.get("PODIUM_BASE_URL"):
-        raise ConfigError("PODIUM_BASE_URL must be set when PODIUM_ENV=production (the site's address, "
-                          "such as https://podium.example.org): links in mail, exports and the API start with it")
+        raise ConfigError("PODIUM_BASE_URL must be set when PODIUM_ENV=production (the site's address, such "
+                          "as https://podium.example.org): links in mail, exports and the API start with it")
 
 
 def _check_base_url(settings):

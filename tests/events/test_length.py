@@ -33,7 +33,8 @@ def test_the_settings_refuse_to_stretch_an_event(scene, login, ends_on):
 
 @pytest.mark.parametrize("app_config", [{"PODIUM_MAX_EVENT_DAYS": 2}])
 def test_the_limit_is_a_setting(scene, login):
-    response = login(scene.admin).post("/events/new", data=event_form(starts_on="2031-05-10", ends_on="2031-05-12"))
+    form = event_form(starts_on="2031-05-10", ends_on="2031-05-12")
+    response = login(scene.admin).post("/events/new", data=form)
     assert response.status_code == 400 and "An event lasts at most 2 days; this one would last 3." in (
         response.get_data(as_text=True))
 

@@ -27,9 +27,10 @@ PAGES = ("/events/expo/schedule", "/events/expo/manage/schedule", "/events/expo/
 UTC = ZoneInfo("UTC")
 # name: (event name, time zone, first day, last day, the slots' first start in UTC)
 EDGES = {
-    "line breaks in the name": ("Expo\nSummit\r\n2031\rTokyo", "Asia/Tokyo", date(2031, 5, 12), date(2031, 5, 13),
-                                datetime(2031, 5, 12, 1, tzinfo=UTC)),
-    "year 1, ahead of UTC": ("Expo", "Asia/Tokyo", date(1, 1, 1), date(1, 1, 2), datetime(1, 1, 1, 3, tzinfo=UTC)),
+    "line breaks in the name": ("Expo\nSummit\r\n2031\rTokyo", "Asia/Tokyo", date(2031, 5, 12),
+                                date(2031, 5, 13), datetime(2031, 5, 12, 1, tzinfo=UTC)),
+    "year 1, ahead of UTC": ("Expo", "Asia/Tokyo", date(1, 1, 1), date(1, 1, 2),
+                             datetime(1, 1, 1, 3, tzinfo=UTC)),
     "year 1, behind UTC": ("Expo", "America/Los_Angeles", date(1, 1, 1), date(1, 1, 2),
                            datetime(1, 1, 1, 18, tzinfo=UTC)),
     "year 9999, ahead of UTC": ("Expo", "Asia/Tokyo", date(9999, 12, 30), date(9999, 12, 31),

@@ -41,8 +41,8 @@ def test_the_organisers_proposal_list_and_the_signed_in_user_are_private(app, cl
 def test_a_rate_limited_vote_says_when_to_retry(app, client, accept):
     world = World()
     sign_in(client, world.users["user"])
-    statuses = [client.post("/events/summit/vote/the-talk", data={"choice": choice}, headers={"Accept": accept})
-                for choice in ("love", "try", "might")]
+    statuses = [client.post("/events/summit/vote/the-talk", data={"choice": choice},
+                            headers={"Accept": accept}) for choice in ("love", "try", "might")]
     assert [response.status_code for response in statuses[:2]] != [429, 429]
     refused = statuses[2]
     assert refused.status_code == 429

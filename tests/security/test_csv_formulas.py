@@ -14,7 +14,8 @@ from voting.extensions import db
 
 DISGUISES = [" =1+1", "  +cmd|' /C calc'!A0", "\u3000-2+3", "\xa0@SUM(A1)", "\t=1", "\r=1", "\n=1",
              "＝HYPERLINK(\"http://evil\")", "＋1", "－1", "＠SUM(1)", " ＝1", "﹦1", "\u200b=1", "\ufeff=1"]
-CSVS = ("/events/expo/manage/proposals.csv", "/events/expo/export/accepted.csv", "/events/expo/export/sched.csv")
+CSVS = ("/events/expo/manage/proposals.csv", "/events/expo/export/accepted.csv",
+        "/events/expo/export/sched.csv")
 
 
 def cells_of(client, path):
@@ -33,7 +34,8 @@ def test_disguised_formulas_are_neutralised_in_every_csv(app, client, path):
         db.session.commit()
         sign_in(client, world.organiser)
         cells = cells_of(client, path)
-        assert [cell for cell in cells if cell.endswith(" title")] == [f"'{disguise} title"], f"{disguise!r} in {path}"
+        titles = [cell for cell in cells if cell.endswith(" title")]
+        assert titles == [f"'{disguise} title"], f"{disguise!r} in {path}"
         companies = [cell for cell in cells if cell.endswith(" company")]
         assert all(cell.startswith("'") for cell in companies), f"{disguise!r} in {path}: {companies}"
 

@@ -252,12 +252,14 @@ def test_a_search_with_digits_among_words_is_still_a_search(app, client):
         assert client.get("/events/summit/vote", query_string={"q": value}).status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/admin/mail/{mail}/retry", "/events/summit/manage/schedule/rooms/{room}/delete"])
+@pytest.mark.parametrize("path", ["/admin/mail/{mail}/retry",
+                                  "/events/summit/manage/schedule/rooms/{room}/delete"])
 def test_an_id_in_the_address_in_other_digits_is_a_404(app, client, path):
     world = World()
     sign_in(client, world.users["admin"])
     ids = {"mail": world.mail.id, "room": world.room.id}
-    foreign = {name: str(number).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")) for name, number in ids.items()}
+    arabic_indic = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    foreign = {name: str(number).translate(arabic_indic) for name, number in ids.items()}
     assert client.post(path.format(**foreign)).status_code == 404
 
 

@@ -70,7 +70,8 @@ def _refuse_nul_characters():
 
 def _is_number_like(text):
     """Whether `text` is written as a number (digits of any script, signs, separators): int() may read it."""
-    return any(char.isnumeric() for char in text) and all(char.isnumeric() or char in NUMBER_MARKS for char in text)
+    return (any(char.isnumeric() for char in text)
+            and all(char.isnumeric() or char in NUMBER_MARKS for char in text))
 
 
 def _refuse_foreign_digits():
