@@ -34,6 +34,9 @@ def worker_database_url(url, worker=os.environ.get("PYTEST_XDIST_WORKER")):
 
 
 POSTGRES_URL = worker_database_url(os.environ.get("TEST_DATABASE_URL"))
+# What production refuses to start without: a strong SECRET_KEY and the site's address.
+PRODUCTION = {"PODIUM_ENV": "production", "SECRET_KEY": "production-test-secret-b3c1e0a9f7d2c8e4",
+              "PODIUM_BASE_URL": "https://podium.example.org"}
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 # The tests on real parts: fixed Redis databases, gunicorn, nginx, a browser, heavy load.
 REAL_PARTS = tuple(str(Path(__file__).parent / name) for name in ("browser", "realworld"))

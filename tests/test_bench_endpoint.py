@@ -2,10 +2,10 @@
 import pytest
 from sqlalchemy import event
 
+from tests.conftest import PRODUCTION
 from voting.config import load_config
 from voting.extensions import db
 
-PRODUCTION = {"PODIUM_ENV": "production", "SECRET_KEY": "s3cret"}
 
 
 def test_absent_by_default(app, client):

@@ -8,7 +8,7 @@ import pytest
 
 from sqlalchemy import text
 
-from tests.conftest import POSTGRES_URL, database_url
+from tests.conftest import POSTGRES_URL, PRODUCTION, database_url
 from voting import create_app
 from voting.config import ConfigError, load_config
 from voting.extensions import db
@@ -31,8 +31,31 @@ def test_postgres_urls_use_psycopg_3():
 def test_production_requires_a_secret_key():
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         load_config(environ={"PODIUM_ENV": "production"})
-    settings = load_config(environ={"PODIUM_ENV": "production", "SECRET_KEY": "s3cret"})
+    settings = load_config(environ=PRODUCTION)
     assert settings["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize("key", ["s3cret", "k" * 31, "x" * 32, "=" * 64, "a-fine-looking-key-but-31-chars"])
+def test_production_refuses_a_short_or_one_character_secret_key(key):
+    with pytest.raises(ConfigError, match="SECRET_KEY must be at least 32 characters, not one repeated"):
+        load_config(environ={**PRODUCTION, "SECRET_KEY": key})
+    assert load_config(environ={**PRODUCTION, "SECRET_KEY": "ab" * 16})["SECRET_KEY"] == "ab" * 16
+    assert load_config(environ={"SECRET_KEY": key})["SECRET_KEY"] == key, "only production refuses it"
+
+
+def test_production_requires_the_site_address():
+    without = {name: value for name, value in PRODUCTION.items() if name != "PODIUM_BASE_URL"}
+    with pytest.raises(ConfigError, match="PODIUM_BASE_URL must be set when PODIUM_ENV=production"):
+        load_config(environ=without)
+    assert load_config(environ={**PRODUCTION, "PODIUM_BASE_URL": "https://cfp.example.org/"})[
+        "PODIUM_BASE_URL"] == "https://cfp.example.org"
+
+
+@pytest.mark.parametrize("url", ["podium.example.org", "ftp://podium.example.org", "https://", "javascript:x",
+                                 "https://podium.example.org/?next=x"])
+def test_a_base_url_that_is_no_web_address_is_refused(url):
+    with pytest.raises(ConfigError, match="PODIUM_BASE_URL must be an http:// or https:// address"):
+        load_config(environ={"PODIUM_BASE_URL": url})
 
 
 def test_unknown_environment_is_refused():
@@ -54,13 +77,16 @@ def test_session_cookie_is_httponly_and_lax_with_its_own_name():
 
 def run_flask(env, *args):
     """Run `flask --app app ARGS` in a clean environment plus `env`."""
-    base = {k: v for k, v in os.environ.items() if k not in ("PODIUM_ENV", "SECRET_KEY", "DATABASE_URL")}
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("PODIUM_ENV", "SECRET_KEY", "DATABASE_URL", "PODIUM_BASE_URL")}
     return subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT,
                           env={**base, **env}, capture_output=True, text=True, timeout=60)
 
 
 @pytest.mark.parametrize("env, message", [
     ({"PODIUM_ENV": "production"}, "podium: SECRET_KEY must be set when PODIUM_ENV=production"),
+    ({**PRODUCTION, "SECRET_KEY": "short"}, "podium: SECRET_KEY must be at least 32 characters"),
+    ({**PRODUCTION, "PODIUM_BASE_URL": ""}, "podium: PODIUM_BASE_URL must be set when PODIUM_ENV=production"),
     ({"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}, "podium: cannot reach the database at"),
     ({"DATABASE_URL": "not a url"}, "podium: DATABASE_URL is not a database URL"),
     ({"DATABASE_URL": "mysql+nodriver://x@127.0.0.1/x"}, "podium: DATABASE_URL cannot be used"),

@@ -1,7 +1,7 @@
 """The home page, event pages, health check and error pages."""
 from datetime import timedelta
 
-from tests.conftest import make_app
+from tests.conftest import PRODUCTION, make_app
 from tests.factories import make_event, make_track
 from voting.db_types import utcnow
 from voting.extensions import db
@@ -103,13 +103,13 @@ def test_stylesheet_is_served_locally(client):
 
 def test_hsts_only_in_production(client):
     assert "Strict-Transport-Security" not in client.get("/healthz").headers
-    app = make_app("sqlite", PODIUM_ENV="production", SECRET_KEY="x" * 32, DATABASE_CHECK_ON_START=False)
+    app = make_app("sqlite", **PRODUCTION, DATABASE_CHECK_ON_START=False)
     with app.test_client().get("/static/css/podium.css") as response:
         assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
 def test_production_errors_show_no_internals():
-    app = make_app("sqlite", PODIUM_ENV="production", SECRET_KEY="x" * 32, DATABASE_CHECK_ON_START=False)
+    app = make_app("sqlite", **PRODUCTION, DATABASE_CHECK_ON_START=False)
 
     @app.get("/boom")
     def boom():

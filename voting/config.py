@@ -1,6 +1,7 @@
 """Configuration from the environment, one class per PODIUM_ENV."""
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Config
 
@@ -33,7 +34,9 @@ class BaseConfig:
     PODIUM_DEV_LOGIN = False
     PODIUM_BENCH_ENDPOINTS = False  # bench/'s bare endpoint (voting/core/bench.py); not for a real site
     PODIUM_ADMINS = ""  # comma-separated emails of site admins
-    PODIUM_BASE_URL = "http://127.0.0.1:5000"  # for links in mails sent outside a request
+    # The site's address: every absolute link (mail, exports, the API) starts with it, never with the Host
+    # header a request brings. Required in production.
+    PODIUM_BASE_URL = "http://127.0.0.1:5000"
     # How many reverse proxies (nginx ...) stand in front of the app and set X-Forwarded-*; 0 = none.
     PODIUM_TRUSTED_PROXIES = 0
     MAIL_BACKEND = "smtp"  # "smtp": the worker sends; "outbox": mails are only kept, for the browser
@@ -52,6 +55,8 @@ class BaseConfig:
     # proposals stays far below these, a script does not. The IP limit is higher: conference Wi-Fi shares IPs.
     VOTE_RATE_LIMIT_USER = "30 per minute; 600 per hour"
     VOTE_RATE_LIMIT_IP = "300 per minute"
+    # How many days an event may last; the schedule's pages and exports never go past so many days.
+    PODIUM_MAX_EVENT_DAYS = 60
 
 
 class DevelopmentConfig(BaseConfig):
@@ -72,6 +77,7 @@ class TestingConfig(BaseConfig):
     SECRET_KEY = "testing-only-not-secret"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     DATABASE_CHECK_ON_START = False
+    PODIUM_BASE_URL = "http://localhost"  # the test client's own host
 
 
 class ProductionConfig(BaseConfig):
@@ -80,6 +86,7 @@ class ProductionConfig(BaseConfig):
     PODIUM_ENV = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    PODIUM_BASE_URL = None  # the site's own address must be given: links never come from a Host header
 
 
 CONFIGS = {
@@ -100,6 +107,7 @@ def normalise_database_url(url):
 TRUE_WORDS = ("1", "true", "yes", "on")
 MAIL_TEXT = ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER")
 MAIL_NUMBERS = ("MAIL_PORT", "MAIL_TIMEOUT", "MAIL_MAX_ATTEMPTS", "MAIL_LEASE_SECONDS")
+NUMBERS = (*MAIL_NUMBERS, "PODIUM_MAX_EVENT_DAYS")
 # On/off settings: from the environment (or podium.cfg) as words, read as booleans once merged. Secure
 # cookies are on in production; a deployment tested over plain HTTP on loopback turns them off.
 FLAGS = ("PODIUM_DEV_LOGIN", "PODIUM_BENCH_ENDPOINTS", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_OUTBOX_VIEW",
@@ -122,6 +130,8 @@ def load_config(overrides=None, environ=None, instance_file=INSTANCE_DIR / "podi
     settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(settings["SQLALCHEMY_DATABASE_URI"])
     settings.update({name: str(settings[name]).lower() in TRUE_WORDS for name in FLAGS if name in settings})
     _refuse_unsafe(env, settings)
+    _check_base_url(settings)
+    _check_event_days(settings)
     _check_mail(settings)
     return settings
 
@@ -144,19 +154,26 @@ def _environment_settings(environ):
                                                           "VOTE_RATE_LIMIT_IP"):
             settings[name] = value
     settings.update({name: environ[name] for name in FLAGS if environ.get(name)})
-    settings.update(_mail_settings(environ))
+    settings.update(_mail_and_number_settings(environ))
     return settings
 
 
-def _mail_settings(environ):
+def _mail_and_number_settings(environ):
+    """The MAIL_* texts as given, the numbers (MAIL_PORT, PODIUM_MAX_EVENT_DAYS ...) as integers."""
     settings = {name: environ[name] for name in MAIL_TEXT if environ.get(name)}
-    for name in MAIL_NUMBERS:
+    for name in NUMBERS:
         if environ.get(name):
             try:
                 settings[name] = int(environ[name])
             except ValueError:
                 raise ConfigError(f"{name} must be a whole number, not {environ[name]!r}") from None
     return settings
+
+
+def _check_event_days(settings):
+    value = settings["PODIUM_MAX_EVENT_DAYS"]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"PODIUM_MAX_EVENT_DAYS must be a whole number of days from 1, not {value!r}")
 
 
 def _check_mail(settings):
@@ -166,10 +183,33 @@ def _check_mail(settings):
         raise ConfigError("MAIL_USE_TLS (STARTTLS) and MAIL_USE_SSL cannot both be on")
 
 
+MIN_SECRET_KEY_LENGTH = 32
+
+
 def _refuse_unsafe(env, settings):
     if env != "production":
         return
-    if not settings.get("SECRET_KEY"):
+    key = settings.get("SECRET_KEY")
+    if not key:
         raise ConfigError("SECRET_KEY must be set when PODIUM_ENV=production")
+    if len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) == 1:
+        raise ConfigError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters, not one "
+                          "repeated, when PODIUM_ENV=production: anyone who guesses it can sign sessions "
+                          "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))')")
     if settings["PODIUM_DEV_LOGIN"]:
         raise ConfigError("PODIUM_DEV_LOGIN cannot be enabled when PODIUM_ENV=production")
+    if not settings.get("PODIUM_BASE_URL"):
+        raise ConfigError("PODIUM_BASE_URL must be set when PODIUM_ENV=production (the site's address, such "
+                          "as https://podium.example.org): links in mail, exports and the API start with it")
+
+
+def _check_base_url(settings):
+    """PODIUM_BASE_URL, when set, is an http(s) address with a host: links are built on it."""
+    url = settings.get("PODIUM_BASE_URL")
+    if not url:
+        return
+    parts = urlsplit(str(url))
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(f"PODIUM_BASE_URL must be an http:// or https:// address such as "
+                          f"https://podium.example.org, not {url!r}")
+    settings["PODIUM_BASE_URL"] = str(url).rstrip("/")

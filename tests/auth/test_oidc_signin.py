@@ -46,7 +46,8 @@ def site(tmp_path_factory):
     server = make_server("127.0.0.1", 0, lambda environ, start: holder["app"](environ, start), threaded=True)
     base = f"http://127.0.0.1:{server.port}"
     database = tmp_path_factory.mktemp("oidc") / "podium.sqlite"
-    config = {"PODIUM_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "WTF_CSRF_ENABLED": True}
+    config = {"PODIUM_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "WTF_CSRF_ENABLED": True,
+              "PODIUM_BASE_URL": base}
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     redirect_uris = [f"{base}/auth/callback/{name}" for name in PROVIDERS]
     with server, OIDCProvider(redirect_uris=redirect_uris, client_id=CLIENT_ID) as idp:  # closed whatever happens

@@ -1,7 +1,7 @@
 """Sign-in pages, the development sign-in, logout, /api/v1/me and the users CLI."""
 import pytest
 
-from tests.conftest import make_app
+from tests.conftest import PRODUCTION, make_app
 from tests.factories import make_event, make_track, make_user
 from voting.config import ConfigError
 from voting.extensions import db
@@ -107,7 +107,7 @@ def test_dev_sign_in_route_does_not_exist_unless_enabled(client, app):
 
 def test_production_refuses_to_start_with_the_dev_sign_in():
     with pytest.raises(ConfigError, match="PODIUM_DEV_LOGIN cannot be enabled"):
-        make_app("sqlite", PODIUM_ENV="production", SECRET_KEY="x", PODIUM_DEV_LOGIN=True)
+        make_app("sqlite", **PRODUCTION, PODIUM_DEV_LOGIN=True)
 
 
 def test_grant_admin_cli(app, runner):

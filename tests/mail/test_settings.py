@@ -1,11 +1,12 @@
 """MAIL_* settings from the environment, with safe defaults."""
 import pytest
 
+from tests.conftest import PRODUCTION
 from voting.config import ConfigError, load_config
 
 
 def test_defaults_send_to_localhost_and_development_keeps_mail_for_the_browser():
-    production = load_config(environ={"PODIUM_ENV": "production", "SECRET_KEY": "s"})
+    production = load_config(environ=PRODUCTION)
     assert (production["MAIL_SERVER"], production["MAIL_PORT"]) == ("localhost", 25)
     assert production["MAIL_DEFAULT_SENDER"] == "Podium <podium@localhost>"
     assert (production["MAIL_BACKEND"], production["MAIL_OUTBOX_VIEW"]) == ("smtp", False)

@@ -16,6 +16,7 @@ from flask import session
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
 
+from tests.support.live import LIVE_SECRET
 from voting import create_app
 from voting.auth.sessions import SESSION_KEY, open_session
 from voting.db_types import utcnow
@@ -23,7 +24,7 @@ from voting.enums import ProposalState
 from voting.extensions import db, login_manager
 from voting.models import Event, Proposal, Track, User
 
-SECRET_KEY = "live-test-secret"  # what tests/support/live.py gives gunicorn
+SECRET_KEY = LIVE_SECRET  # what tests/support/live.py gives gunicorn
 COOKIE_NAME = "podium_session"
 USER_AGENT = "podium-load/1"
 LOOPBACK = "127.0.0.1"

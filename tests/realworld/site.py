@@ -14,12 +14,12 @@ import requests
 from sqlalchemy import func, select
 
 from tests.factories import make_event, make_organiser, make_proposal, make_track, make_user
+from tests.support.live import LIVE_SECRET
 from voting import create_app
 from voting.auth.sessions import cookie_values, open_session
 from voting.extensions import db
 from voting.models import Proposal, User, Vote
 
-LIVE_SECRET = "live-test-secret"  # Gunicorn's default SECRET_KEY (tests/support/live.py)
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 COUNTERS = ("love", "try", "might", "not")
 

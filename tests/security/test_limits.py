@@ -17,6 +17,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptio
                                         "ignore::ResourceWarning")
 
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import StringField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import AnyOf, Length
@@ -138,12 +139,26 @@ def test_too_many_multipart_fields_are_a_413(app, client):
     assert snapshot() == before
 
 
-def test_many_unknown_urlencoded_fields_are_ignored(app, client):
+def test_some_unknown_urlencoded_fields_are_ignored(app, client):
     world = World()
-    data = {**ACTIONS["review.comment"][1](world), **{f"f{n}": "<b>x</b>" for n in range(5000)}}
+    data = {**ACTIONS["review.comment"][1](world), **{f"f{n}": "<b>x</b>" for n in range(900)}}
     _, response = post_as_actor(app, client, world, "review.comment", data=data)
     assert response.status_code == 302
     assert "<b>x</b>" not in str(snapshot())
+
+
+@pytest.mark.parametrize("app_config", [{"PODIUM_OAUTH_GITHUB_CLIENT_ID": "id",  # auth.link's provider
+                                         "PODIUM_OAUTH_GITHUB_CLIENT_SECRET": "secret"}])
+@pytest.mark.parametrize("endpoint", sorted(ACTIONS))
+def test_more_urlencoded_fields_than_any_form_has_are_a_413(app, client, endpoint):
+    world = World()
+    data = MultiDict(ACTIONS[endpoint][1](world))  # may change the world first
+    data.setlist("f", ["x"] * (app.config["MAX_FORM_PARTS"] + 1))
+    before = snapshot()
+    path, response = post_as_actor(app, client, world, endpoint, data=data)
+    assert response.status_code == 413, path
+    assert "too large" in page_text(response) and "1,000 fields or files" in page_text(response)
+    assert snapshot() == before
 
 
 def test_bad_utf8_is_not_a_500(app, client):
@@ -210,6 +225,42 @@ def test_odd_query_values_are_never_a_500(app, client, path):
             assert response.status_code in (200, 302, 400, 404), f"{path}?{name}={value[:30]!r}"
             if response.status_code == 302:
                 assert response.headers["Location"].startswith("/"), "no redirect off the site"
+
+
+FOREIGN_DIGITS = ("²", "¹", "①", "٣", "３", "١٢", "-٣", "1²", "٣_٣", "Ⅻ", "½")
+
+
+@pytest.mark.parametrize("path", sorted(QUERIES))
+def test_numbers_not_written_with_the_digits_0_to_9_are_a_clear_400(app, client, path):
+    world = World()
+    sign_in(client, world.users["admin"])
+    names = QUERIES[path]
+    path = path.format(day=world.event.starts_on.isoformat())
+    for name in {*names, "page", "min_votes", "max_rank"}:
+        for value in FOREIGN_DIGITS:
+            response = client.get(path, query_string={name: value})
+            assert response.status_code == 400, f"{path}?{name}={value}"
+            assert "Write numbers with the digits 0-9" in page_text(response) or "digits 0-9" in str(
+                response.get_json()), f"{path}?{name}={value}"
+
+
+def test_a_search_with_digits_among_words_is_still_a_search(app, client):
+    world = World()
+    sign_in(client, world.users["admin"])
+    for value in ("talk ②", "٣ talks", "x²"):
+        assert client.get("/events/summit/manage/proposals", query_string={"q": value}).status_code == 200
+        assert client.get("/events/summit/vote", query_string={"q": value}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/admin/mail/{mail}/retry",
+                                  "/events/summit/manage/schedule/rooms/{room}/delete"])
+def test_an_id_in_the_address_in_other_digits_is_a_404(app, client, path):
+    world = World()
+    sign_in(client, world.users["admin"])
+    ids = {"mail": world.mail.id, "room": world.room.id}
+    arabic_indic = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    foreign = {name: str(number).translate(arabic_indic) for name, number in ids.items()}
+    assert client.post(path.format(**foreign)).status_code == 404
 
 
 @pytest.mark.parametrize("path", ["/admin/mail/-1/retry", "/events/summit/manage/schedule/rooms/-1/delete",

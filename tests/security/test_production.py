@@ -2,11 +2,11 @@
 
 import pytest
 
-from tests.conftest import make_app, sign_in
+from tests.conftest import PRODUCTION, make_app, sign_in
 from tests.factories import make_event, make_user
 from voting.extensions import db
 
-SECRET = "production-secret-" + "x" * 32
+SECRET = PRODUCTION["SECRET_KEY"]
 # Werkzeug's test client spools a large body to a temporary file that it leaves open when the app refuses
 # the body (413); its warning comes when it is collected (conftest.py collects after each test).
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning",
@@ -19,7 +19,7 @@ HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Refe
 @pytest.fixture
 def prod(backend):
     """A production app on the test database, with a signed-in event and a route that fails."""
-    app = make_app(backend, PODIUM_ENV="production", SECRET_KEY=SECRET, DATABASE_CHECK_ON_START=False,
+    app = make_app(backend, **PRODUCTION, DATABASE_CHECK_ON_START=False,
                    TESTING=False, WTF_CSRF_ENABLED=True)
 
     @app.get("/boom")

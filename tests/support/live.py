@@ -82,6 +82,10 @@ class LiveDatabase:
         return create_engine(self.url)
 
 
+# Gunicorn's SECRET_KEY here: production refuses a short one.
+LIVE_SECRET = "live-test-secret-7c2f9a1e5b8d4036"
+
+
 def app_environment(database_url: str, **extra) -> dict:
     """The environment a production-mode Podium runs with here: plain HTTP on loopback, so no Secure cookies."""
     env = dict(os.environ)
@@ -89,7 +93,8 @@ def app_environment(database_url: str, **extra) -> dict:
         if name.startswith(("PODIUM_", "MAIL_", "VOTE_RATE_LIMIT")) or name in ("DATABASE_URL", "REDIS_URL"):
             del env[name]
     env.update({
-        "PODIUM_ENV": "production", "SECRET_KEY": "live-test-secret", "DATABASE_URL": database_url,
+        "PODIUM_ENV": "production", "SECRET_KEY": LIVE_SECRET, "PODIUM_BASE_URL": "http://127.0.0.1",
+        "DATABASE_URL": database_url,
         "SESSION_COOKIE_SECURE": "false", "REMEMBER_COOKIE_SECURE": "false", "PYTHONUNBUFFERED": "1",
     })
     env.update({key: str(value) for key, value in extra.items()})
@@ -157,7 +162,7 @@ class Gunicorn(_Process):
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.workers = workers
-        self.env = app_environment(database_url, **env)
+        self.env = app_environment(database_url, **{"PODIUM_BASE_URL": self.base, **env})
         self.argv = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
                      "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "5", "app:app"]
         self.timeout = timeout

@@ -14,7 +14,9 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 @login_required
 def me():
     """The signed-in user: name, email and roles (401 when anonymous)."""
-    return jsonify(describe_user(current_user))
+    response = jsonify(describe_user(current_user))
+    response.headers["Cache-Control"] = "private, no-store"  # the user's email and roles
+    return response
 
 
 @bp.get("/events")

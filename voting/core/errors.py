@@ -1,4 +1,6 @@
 """Error pages: a clear page with the right status, never a stack trace."""
+import time
+
 from flask import current_app, g, jsonify, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -6,7 +8,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from voting.errors import NotFound
-from voting.extensions import db
+from voting.extensions import db, limiter
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -50,14 +52,24 @@ def _http_error(exc):
     allow = dict(exc.get_headers()).get("Allow")
     if allow:
         response.headers["Allow"] = allow
+    if status == 429:
+        response.headers["Retry-After"] = str(_seconds_until_allowed())
     return response
+
+
+def _seconds_until_allowed():
+    """When the rate limit that refused the request lets it through again, in whole seconds (at least 1)."""
+    limit = limiter.current_limit
+    if limit is None:  # a 429 not from Flask-Limiter
+        return 60
+    return max(1, int(limit.reset_at - time.time()))
 
 
 def _message(status, exc):
     """What to tell the user: a 500's description may carry internals, a 413's is Werkzeug's jargon."""
     if status == 413:
-        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-        return f"{MESSAGES[413]} A form may send at most {limit // 1024} KB and 1,000 fields or files."
+        size, parts = current_app.config.get("MAX_CONTENT_LENGTH") or 0, current_app.config["MAX_FORM_PARTS"]
+        return f"{MESSAGES[413]} A form may send at most {size // 1024:,} KB and {parts:,} fields or files."
     return None if status >= 500 else exc.description
 
 

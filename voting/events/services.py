@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from voting.enums import VoteChoice
+from voting.events.days import event_length, max_event_days
 from voting.events.models import WINDOWS, ActivityLog, Event, Organiser, Track
 from voting.core.ordering import move_next_to_neighbour
 from voting.errors import RuleViolation
@@ -167,6 +168,9 @@ def _check_dates(errors, starts_on, ends_on):
         errors["ends_on"] = "Give the last day of the event."
     elif starts_on is not None and ends_on < starts_on:
         errors["ends_on"] = "The event cannot end before it starts."
+    elif starts_on is not None and event_length(starts_on, ends_on) > max_event_days():
+        errors["ends_on"] = (f"An event lasts at most {max_event_days()} days; this one would last "
+                             f"{event_length(starts_on, ends_on):,}.")
 
 
 def _check_windows(errors, values):

@@ -3,7 +3,7 @@ import csv
 import io
 import json
 
-from voting.proposals.listing import safe_cell
+from voting.core.spreadsheet import safe_cell
 
 CHUNK_ROWS = 100
 SPEAKER_FIELDS = ("name", "company", "job_title", "bio", "photo_url")

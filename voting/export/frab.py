@@ -10,10 +10,11 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from flask import current_app
 
+from voting.events.days import event_days
 from voting.export.accepted import identity
 from voting.export.data import guid
 
@@ -53,9 +54,7 @@ def days(data):
 
 def day_dates(data):
     """Every date from the event's first to its last, and any other date a slot starts on, in order."""
-    event = data.event
-    dates = {event.starts_on + timedelta(n) for n in range((event.ends_on - event.starts_on).days + 1)}
-    return sorted(dates | {item.starts_at.date() for item in data.items})
+    return sorted(set(event_days(data.event)) | {item.starts_at.date() for item in data.items})
 
 
 def rooms_of(data, items):

@@ -3,16 +3,19 @@
 Made with the icalendar library: the calendar carries a VTIMEZONE for the event's zone (built from the tz
 database over the event's dates), and its schedule version as X-PODIUM-SCHEDULE-VERSION.
 """
-from datetime import timedelta
+from datetime import date, timedelta
 
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event, Timezone, vText
 
 from voting.db_types import utcnow
+from voting.events.days import event_days, max_event_days
 from voting.export.accepted import identity
 from voting.export.data import guid
 
 PRODID = "-//Podium//Schedule export//EN"
 END = "END:VCALENDAR"
+ONE_DAY = timedelta(days=1)
+LAST_ZONE_DAY = date(9998, 12, 31)  # icalendar's VTIMEZONE builder overflows on dates near 9999-12-31
 
 
 def talk_items(data):
@@ -28,14 +31,23 @@ def calendar(data):
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", event.name)
+    cal.add("x-wr-calname", vText(event.name))  # an X- property is not escaped unless it is text
     cal.add("x-wr-timezone", event.timezone)
     cal.add("x-podium-schedule-version", str(event.version))
     cal.add("url", event.url)
-    first = min([event.starts_on] + [item.starts_at.date() for item in data.items]) - timedelta(days=1)
-    last = max([event.ends_on] + [item.ends_at.date() for item in data.items]) + timedelta(days=1)
-    cal.add_component(Timezone.from_tzid(event.timezone, first_date=first, last_date=last))
+    cal.add_component(Timezone.from_tzid(event.timezone, **zone_span(data)))
     return cal
+
+
+def zone_span(data):
+    """The dates the VTIMEZONE covers: the event's days and its slots' with a day either side, at most
+    PODIUM_MAX_EVENT_DAYS (and the margin) long, inside the dates the icalendar library can handle."""
+    days = event_days(data.event)
+    first = min(days[:1] + [item.starts_at.date() for item in data.items])
+    last = max(days[-1:] + [item.ends_at.date() for item in data.items])
+    first = min(max(first, date.min + ONE_DAY) - ONE_DAY, LAST_ZONE_DAY - ONE_DAY)
+    last = min(min(last, LAST_ZONE_DAY - ONE_DAY) + ONE_DAY, first + timedelta(days=max_event_days() + 2))
+    return {"first_date": first, "last_date": last}
 
 
 def vevent(data, item, stamp):

@@ -3,7 +3,7 @@ from flask import Blueprint, Response, abort, stream_with_context
 from flask_login import current_user
 
 from voting.export.formats import BY_NAME
-from voting.export.services import export_chunks, exportable_event_or_404
+from voting.export.services import audience_for, export_chunks, exportable_event_or_404
 
 bp = Blueprint("export", __name__)
 
@@ -18,6 +18,8 @@ def download(event_slug, export_name):
     disposition = "attachment" if fmt.attachment else "inline"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{fmt.filename(event)}"'
     response.headers["X-Schedule-Version"] = str(event.schedule_version)
-    # An organiser's export may hold decisions not yet published: no shared cache may keep it.
-    response.headers["Cache-Control"] = "private, no-store" if not audience.public else "public, max-age=300"
+    # An organiser's export may hold decisions not yet published, a chair's the community results: only
+    # what every visitor gets may sit in a shared cache.
+    shared = audience == audience_for(None, event)
+    response.headers["Cache-Control"] = "public, max-age=300" if shared else "private, no-store"
     return response

@@ -8,8 +8,8 @@ name only: a comment line would break the import.
 import csv
 import io
 
+from voting.core.spreadsheet import safe_cell
 from voting.export.accepted import identity
-from voting.proposals.listing import safe_cell
 
 COLUMNS = ("session_key", "name", "session_start", "session_end", "session_type", "session_subtype",
            "description", "speakers", "moderators", "venue", "seats", "invite_only")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from voting.auth.models import User
 from voting.core.pagination import PageLinks
+from voting.core.spreadsheet import safe_cell
 from voting.core.urls import external_url
 from voting.enums import Format, ProposalState, SpeakerStatus
 from voting.events.models import Track
@@ -39,8 +40,6 @@ CSV_COLUMNS = {
     User: (User.name, User.email),
     SpeakerProfile: (SpeakerProfile.display_name, SpeakerProfile.company),
 }
-# Spreadsheets run a cell starting with one of these as a formula (OWASP's CSV injection list).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class InvalidFilter(ValueError):
@@ -164,13 +163,6 @@ def csv_row(event, proposal):
             "; ".join(user.email for user in speakers if user.email), "; ".join(proposal.tag_names),
             submitted.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if submitted else "",
             external_url("proposals.detail", event_slug=event.slug, slug=proposal.slug))
-
-
-def safe_cell(value):
-    """The cell with a quote in front when a spreadsheet would take it for a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def confirmed_speakers(proposal):

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from voting.enums import ProposalState, SlotKind, SpeakerStatus
+from voting.events.days import event_days
 from voting.extensions import db
 from voting.proposals.models import Proposal, ProposalSpeaker
 from voting.schedule.models import Slot
@@ -38,11 +39,6 @@ class Conflict:
 def zone_of(event):
     """The event's time zone."""
     return ZoneInfo(event.timezone)
-
-
-def event_days(event):
-    """Every day of the event, first to last."""
-    return [event.starts_on + timedelta(days=n) for n in range((event.ends_on - event.starts_on).days + 1)]
 
 
 def day_bounds(event, day):

@@ -13,7 +13,8 @@ from voting.extensions import db
 from voting.permissions import can_view_schedule
 from voting.proposals.models import Proposal
 from voting.schedule import grid, services
-from voting.schedule.conflicts import capacity_reason, conflicts_by_slot, event_days, schedule_conflicts
+from voting.events.days import event_days
+from voting.schedule.conflicts import capacity_reason, conflicts_by_slot, schedule_conflicts
 from voting.schedule.forms import (
     DirectionForm, GridForm, MoveForm, PlaceForm, PublishForm, RoomForm, SlotForm,
 )
