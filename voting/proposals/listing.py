@@ -175,7 +175,7 @@ def safe_cell(value):
 
 def confirmed_speakers(proposal):
     """The proposal's confirmed speakers' users, the submitter first (from the eager-loaded rows)."""
-    return [s.user for s in proposal.speakers if s.status == SpeakerStatus.CONFIRMED]
+    return proposal.speaker_users
 
 
 def speaker_name(user):

@@ -204,7 +204,7 @@ class ReviewView:
 def review_view(proposal, viewer, now=None):
     """What the viewer's review page shows: the speakers, scores and discussion only if allowed."""
     event, show = proposal.event, can_see_speakers(viewer, proposal.event)
-    confirmed = [s.user for s in proposal.speakers if s.status == SpeakerStatus.CONFIRMED]
+    confirmed = proposal.speaker_users
     see = can_see_reviews(viewer, proposal)
     view = ReviewView(proposal=proposal, show_speakers=show, speaker_count=len(confirmed),
                       own=speaks_on_proposal(viewer, proposal), can_score=can_score(viewer, proposal),
