@@ -5,12 +5,15 @@ import re
 import pytest
 from sqlalchemy import select
 
+from tests.community.test_services import concurrent_app, run_together
+from tests.conftest import POSTGRES_URL, empty_tables
 from tests.factories import make_event, make_proposal, make_track, make_user
-from voting.community.services import recount_votes
-from voting.enums import ProposalState, SpeakerStatus
+from voting.community.services import cast_vote, recount_votes
+from voting.enums import ProposalState, SpeakerStatus, VoteChoice
+from voting.errors import RuleViolation
 from voting.extensions import db
-from voting.models import OutboxMail, Proposal, ProposalSpeaker, Vote
-from voting.proposals.speakers import invitation_token
+from voting.models import OutboxMail, Proposal, ProposalSpeaker, User, Vote
+from voting.proposals.speakers import accept_invitation, invitation_token
 
 TALK = "/events/kyoto/proposals/ann-talk"
 INVITED = "bob@example.org"
@@ -125,3 +128,43 @@ def test_a_wrong_token_reveals_nothing_of_the_proposal(talk, login):
     assert "Secret" not in (body := bodies.pop()) and "Another talk" not in body
     invitation = select(ProposalSpeaker.user_id).filter_by(invited_email="cat@example.org")
     assert db.session.scalar(invitation) is None
+
+
+@pytest.mark.parametrize("backend", ["sqlite"] + (["postgresql"] if POSTGRES_URL else []))
+def test_votes_racing_an_acceptance_leave_exact_counts(tmp_path, backend):
+    """Bob votes again and again while he accepts; two others vote: only theirs count, exactly."""
+    app = concurrent_app(tmp_path, backend)
+    with app.app_context():
+        db.create_all()
+        proposal = make_proposal(make_track(make_event()))
+        invited = ProposalSpeaker(invited_email=INVITED, position=1, status=SpeakerStatus.INVITED)
+        proposal.speakers.append(invited)
+        bob, others = make_user(email=INVITED, email_verified=False), [make_user(), make_user()]
+        db.session.commit()
+        ids = {"proposal": proposal.id, "bob": bob.id, "others": [u.id for u in others]}
+        with app.test_request_context():
+            token = invitation_token(invited)
+    try:
+        def work(i):
+            target = db.session.get(Proposal, ids["proposal"])
+            if i == 0:
+                with app.test_request_context():
+                    accept_invitation(token=token, user=db.session.get(User, ids["bob"]), confirmed=True)
+                return
+            voter = ids["others"][i - 1] if i <= 2 else ids["bob"]
+            try:
+                cast_vote(user=db.session.get(User, voter), proposal=target, choice=list(VoteChoice)[i % 4])
+            except RuleViolation:  # Bob, once he speaks on it
+                db.session.rollback()
+
+        run_together(app, work, 8)
+        with app.app_context():
+            counted = db.session.get(Proposal, ids["proposal"])
+            assert db.session.scalar(select(Vote.id).filter_by(user_id=ids["bob"])) is None
+            assert counted.vote_count == 2 == sum(getattr(counted, f"{c.value}_count") for c in VoteChoice)
+    finally:
+        with app.app_context():
+            db.session.remove()
+            if backend == "postgresql":
+                empty_tables()
+            db.engine.dispose()
