@@ -130,10 +130,11 @@ def test_a_wrong_token_reveals_nothing_of_the_proposal(talk, login):
     assert db.session.scalar(invitation) is None
 
 
-@pytest.mark.parametrize("backend", ["sqlite"] + (["postgresql"] if POSTGRES_URL else []))
-def test_votes_racing_an_acceptance_leave_exact_counts(tmp_path, backend):
-    """Bob votes again and again while he accepts; two others vote: only theirs count, exactly."""
-    app = concurrent_app(tmp_path, backend)
+BOTH_BACKENDS = pytest.mark.parametrize("backend", ["sqlite"] + (["postgresql"] if POSTGRES_URL else []))
+
+
+def invited_world(app):
+    """A talk with bob@example.org invited, Bob (unverified) and two other users: their ids and the token."""
     with app.app_context():
         db.create_all()
         proposal = make_proposal(make_track(make_event()))
@@ -143,14 +144,46 @@ def test_votes_racing_an_acceptance_leave_exact_counts(tmp_path, backend):
         db.session.commit()
         ids = {"proposal": proposal.id, "bob": bob.id, "others": [u.id for u in others]}
         with app.test_request_context():
-            token = invitation_token(invited)
+            return ids, invitation_token(invited)
+
+
+def accept_as(app, token, user_id):
+    with app.test_request_context():
+        accept_invitation(token=token, user=db.session.get(User, user_id), confirmed=True)
+
+
+@BOTH_BACKENDS
+def test_two_accepting_one_invitation_at_once_make_one_speaker(tmp_path, backend):
+    app = concurrent_app(tmp_path, backend)
+    ids, token = invited_world(app)
+    refused = []
+    try:
+        def work(i):
+            try:
+                accept_as(app, token, ids["others"][i])
+            except RuleViolation as exc:
+                db.session.rollback()
+                refused.append(exc.message)
+
+        run_together(app, work, 2)
+        with app.app_context():
+            assert refused == ["This invitation has already been accepted."]
+            accepted = db.session.scalars(select(ProposalSpeaker.user_id).filter_by(invited_email=INVITED)).all()
+            assert len(accepted) == 1 and accepted[0] in ids["others"]
+    finally:
+        dispose(app, backend)
+
+
+@BOTH_BACKENDS
+def test_votes_racing_an_acceptance_leave_exact_counts(tmp_path, backend):
+    """Bob votes again and again while he accepts; two others vote: only theirs count, exactly."""
+    app = concurrent_app(tmp_path, backend)
+    ids, token = invited_world(app)
     try:
         def work(i):
             target = db.session.get(Proposal, ids["proposal"])
             if i == 0:
-                with app.test_request_context():
-                    accept_invitation(token=token, user=db.session.get(User, ids["bob"]), confirmed=True)
-                return
+                return accept_as(app, token, ids["bob"])
             voter = ids["others"][i - 1] if i <= 2 else ids["bob"]
             try:
                 cast_vote(user=db.session.get(User, voter), proposal=target, choice=list(VoteChoice)[i % 4])
@@ -163,8 +196,12 @@ def test_votes_racing_an_acceptance_leave_exact_counts(tmp_path, backend):
             assert db.session.scalar(select(Vote.id).filter_by(user_id=ids["bob"])) is None
             assert counted.vote_count == 2 == sum(getattr(counted, f"{c.value}_count") for c in VoteChoice)
     finally:
-        with app.app_context():
-            db.session.remove()
-            if backend == "postgresql":
-                empty_tables()
-            db.engine.dispose()
+        dispose(app, backend)
+
+
+def dispose(app, backend):
+    with app.app_context():
+        db.session.remove()
+        if backend == "postgresql":
+            empty_tables()
+        db.engine.dispose()

@@ -47,7 +47,7 @@ def cast_vote(*, user, proposal, choice, ip=None, now=None):
     The rules are checked under the proposal's row lock, which accepting an invitation takes too: a
     voter who has just become a speaker of the proposal cannot slip a vote in.
     """
-    _lock_counts(proposal)
+    lock_vote_counts(proposal)
     check_can_vote(user=user, proposal=proposal, now=now)
     now = now or utcnow()
     changes = {"choice": choice, "ip_hash": hash_ip(ip), "updated_at": now}
@@ -70,7 +70,7 @@ def cast_vote(*, user, proposal, choice, ip=None, now=None):
 def clear_vote(*, user, proposal, now=None):
     """Take the user's vote on the proposal back (while voting is open)."""
     check_voting_open(proposal.event, now)
-    _lock_counts(proposal)
+    lock_vote_counts(proposal)
     _drop_vote(user, proposal)
 
 
@@ -79,7 +79,7 @@ def drop_vote_of_new_speaker(*, user, proposal):
 
     Under the row lock every vote takes, so the counts stay exact against a vote cast at the same moment.
     """
-    _lock_counts(proposal)
+    lock_vote_counts(proposal)
     _drop_vote(user, proposal)
 
 
@@ -202,7 +202,7 @@ def _matches(text):
                Proposal.id.in_(tags))
 
 
-def _lock_counts(proposal):
+def lock_vote_counts(proposal):
     """Take the proposal's row lock (PostgreSQL) or the write lock (SQLite) before reading its vote.
 
     Every writer of a vote on this proposal takes it first, so the read-then-write below is never

@@ -3,7 +3,7 @@ from flask import current_app, render_template
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from voting.auth.services import normalise_email
-from voting.community.services import drop_vote_of_new_speaker
+from voting.community.services import drop_vote_of_new_speaker, lock_vote_counts
 from voting.core.urls import external_url
 from voting.db_types import utcnow
 from voting.enums import SpeakerStatus
@@ -78,7 +78,7 @@ def accept_invitation(*, token: str, user, confirmed: bool = False) -> ProposalS
     Someone who is not its verified addressee accepts only with `confirmed` (they were shown why). The
     new speaker's vote on the proposal stops counting, and the submitter is told who accepted.
     """
-    speaker = speaker_for_token(token)
+    speaker = _locked_invitation(token)
     if speaker.status != SpeakerStatus.INVITED:
         raise RuleViolation("This invitation has already been accepted.")
     mismatch = addressee_mismatch(speaker, user)
@@ -91,7 +91,7 @@ def accept_invitation(*, token: str, user, confirmed: bool = False) -> ProposalS
             count_counted_proposals(user, proposal.event) >= proposal.event.max_proposals_per_speaker:
         raise RuleViolation(f"You already have {proposal.event.max_proposals_per_speaker} proposals in "
                             f"{proposal.event.name}, the most a speaker may have.")
-    drop_vote_of_new_speaker(user=user, proposal=proposal)  # takes the row lock every vote takes first
+    drop_vote_of_new_speaker(user=user, proposal=proposal)
     speaker.user = user
     speaker.status = SpeakerStatus.CONFIRMED
     db.session.flush()
@@ -119,6 +119,15 @@ def leave_proposal(*, proposal, user):
     db.session.flush()
 
 
+def _locked_invitation(token):
+    """The token's invitation read afresh under its proposal's row lock, which every vote on it takes too:
+    votes and other acceptances wait until the commit, and one committed a moment ago shows."""
+    proposal = speaker_for_token(token).proposal
+    lock_vote_counts(proposal)
+    db.session.expire(proposal, ["speakers"])
+    return speaker_for_token(token, populate_existing=True)
+
+
 def invitation_at(*, event_slug: str, slug: str, token: str) -> ProposalSpeaker:
     """The invitation of the link /events/<event_slug>/proposals/<slug>/invitations/<token>.
 
@@ -137,15 +146,16 @@ def invitation_token(speaker):
     return _serializer().dumps({"speaker": speaker.id, "email": speaker.invited_email})
 
 
-def speaker_for_token(token):
-    """The invitation a token names; RuleViolation if it is forged, expired or withdrawn."""
+def speaker_for_token(token, populate_existing=False):
+    """The invitation a token names (read afresh with `populate_existing`); RuleViolation if it is forged,
+    expired or withdrawn."""
     try:
         data = _serializer().loads(token, max_age=INVITATION_MAX_AGE)
     except SignatureExpired:
         raise RuleViolation("This invitation link has expired; ask the speaker to invite you again.") from None
     except BadSignature:
         raise RuleViolation(INVALID_LINK) from None
-    speaker = db.session.get(ProposalSpeaker, data.get("speaker"))
+    speaker = db.session.get(ProposalSpeaker, data.get("speaker"), populate_existing=populate_existing)
     if speaker is None or speaker.invited_email != data.get("email"):
         raise RuleViolation("This invitation was withdrawn.")
     return speaker
