@@ -1,9 +1,10 @@
 """Who may do what: named predicates used by routes and templates alike."""
 from sqlalchemy import exists, select
 
-from voting.enums import ProposalState, SpeakerStatus, WindowState
+from voting.enums import ProposalState, WindowState
 from voting.events.models import Organiser, Track, TrackChair
 from voting.extensions import db
+from voting.proposals.speaking import is_confirmed_speaker, speaks_on
 from voting.schedule.models import Slot
 
 
@@ -50,10 +51,13 @@ def _exists(*conditions):
 
 
 def is_speaker(user, proposal):
-    """A confirmed speaker of the proposal."""
-    return is_signed_in(user) and any(
-        s.user_id == user.id and s.status == SpeakerStatus.CONFIRMED for s in proposal.speakers
-    )
+    """A confirmed speaker of the proposal: edits it and sees it as theirs."""
+    return is_signed_in(user) and is_confirmed_speaker(user, proposal)
+
+
+def speaks_on_proposal(user, proposal):
+    """A confirmed or invited speaker of the proposal (voting.proposals.speaking has the rule)."""
+    return is_signed_in(user) and speaks_on(user, proposal)
 
 
 def is_submitter(user, proposal):
@@ -97,12 +101,12 @@ def is_track_chair(user, track):
 
 def can_score(user, proposal):
     """The track's chairs score its proposals, except those they speak on; organisers read and discuss."""
-    return is_track_chair(user, proposal.track) and not is_speaker(user, proposal)
+    return is_track_chair(user, proposal.track) and not speaks_on_proposal(user, proposal)
 
 
 def can_see_reviews(user, proposal):
     """The track's chairs and the organisers see its scores and discussion; never the proposal's speakers."""
-    return can_chair(user, proposal.track) and not is_speaker(user, proposal)
+    return can_chair(user, proposal.track) and not speaks_on_proposal(user, proposal)
 
 
 def can_see_speakers(user, event):
@@ -121,12 +125,12 @@ def can_decide(user, event, track=None):
 
 def can_see_decision(user, proposal):
     """Who sees a proposal's decision before it is published: its chairs and organisers, not its speakers."""
-    return can_chair(user, proposal.track) and not is_speaker(user, proposal)
+    return can_chair(user, proposal.track) and not speaks_on_proposal(user, proposal)
 
 
 def can_select(user, proposal):
     """Chairs of the proposal's track (and its organisers) may put it in their lists, unless they speak on it."""
-    return can_chair(user, proposal.track) and not any(s.user_id == user.id for s in proposal.speakers)
+    return can_chair(user, proposal.track) and not speaks_on_proposal(user, proposal)
 
 
 def can_view_schedule(user, event):

@@ -142,7 +142,7 @@ def test_decisions_follow_the_flow_only(track):
 
 
 def test_co_speaker_invitation_accept_and_leave(track):
-    ann, bob = make_user(), make_user(email="bob@example.test")
+    ann, bob = make_user(), make_user(email="bob@example.test", email_verified=True)
     proposal = new(track, ann)
     invited = speakers.invite_co_speaker(proposal=proposal, email="Bob@Example.test", by=ann)
     assert invited.status == SpeakerStatus.INVITED and invited.invited_email == "bob@example.test"
@@ -183,7 +183,7 @@ def test_accepting_counts_toward_the_co_speakers_limit(track):
     proposal = new(track, ann)
     invited = speakers.invite_co_speaker(proposal=proposal, email="bob@example.test", by=ann)
     with pytest.raises(RuleViolation, match="already have 2 proposals"):
-        speakers.accept_invitation(token=speakers.invitation_token(invited), user=bob)
+        speakers.accept_invitation(token=speakers.invitation_token(invited), user=bob, confirmed=True)
 
 
 def test_tampered_expired_and_withdrawn_invitation_links_are_refused(track, monkeypatch):

@@ -80,7 +80,7 @@ ACTIONS = {
     "proposals.leave": ("speaker", lambda w: {}, 302, False),  # the last speaker cannot leave: flashed
     "proposals.invite": ("speaker", lambda w: {"email": "new@example.org"}, 302, True),
     "proposals.remove_speaker": ("speaker", lambda w: {}, 302, True),
-    "proposals.invitation": ("user", lambda w: {}, 302, True),
+    "proposals.invitation": ("user", lambda w: {"confirm": "y"}, 302, True),
     "proposals.speaker_profile": ("speaker", lambda w: {"display_name": "Ada"}, 302, True),
     "community.cast": ("user", lambda w: {"choice": "love"}, 303, True),
     "integrity.exclude": ("organiser", lambda w: {"user_id": w.users["user"].id, "reason": "A bot."}, 302, True),

@@ -21,6 +21,7 @@ from voting.extensions import db, limiter
 from voting.permissions import can_view_proposal, is_signed_in
 from voting.proposals.models import Proposal
 from voting.proposals.services import get_proposal_or_404
+from voting.proposals.speaking import speaks_on
 
 bp = Blueprint("community", __name__)
 VOTE = "/events/<event_slug>/vote"
@@ -128,7 +129,7 @@ def _region(event, proposal, mode, query=None, **extra):
         "event": event, "proposal": proposal, "mode": mode, "query": query or {}, "choices": list(VoteChoice),
         "is_open": event.window_state("voting") == WindowState.OPEN,
         "heading_level": 1 if mode == "proposal" else 2,
-        "own": bool(ask and services.is_own_proposal(current_user, proposal)),
+        "own": bool(ask and speaks_on(current_user, proposal)),
         "current": services.vote_of(current_user, proposal) if ask else None,
         "voted": voted, "votable": total, "progress_text": _progress_text(voted, total) if signed_in else "",
         **extra,

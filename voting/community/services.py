@@ -17,6 +17,7 @@ from voting.enums import ProposalState, VoteChoice, WindowState
 from voting.errors import RuleViolation
 from voting.extensions import db
 from voting.proposals.models import Proposal, ProposalSpeaker, ProposalTag
+from voting.proposals.speaking import speaks_on, speaks_on_clause
 
 # Proposals the community votes on: everything submitted that was not withdrawn or declined.
 VOTABLE_STATES = set(ProposalState) - {ProposalState.DRAFT, ProposalState.WITHDRAWN, ProposalState.DECLINED}
@@ -36,21 +37,19 @@ def check_can_vote(*, user, proposal, now=None):
     check_voting_open(proposal.event, now)
     if proposal.state not in VOTABLE_STATES:
         raise RuleViolation("This proposal is not open to votes.")
-    if is_own_proposal(user, proposal):
+    if speaks_on(user, proposal):
         raise RuleViolation("You cannot vote on a proposal you speak on.")
 
 
-def is_own_proposal(user, proposal):
-    """Whether the user is one of the proposal's speakers (confirmed or invited)."""
-    return db.session.scalar(select(exists().where(ProposalSpeaker.proposal_id == proposal.id,
-                                                   ProposalSpeaker.user_id == user.id)))
-
-
 def cast_vote(*, user, proposal, choice, ip=None, now=None):
-    """Record the user's choice on the proposal, replacing an earlier one."""
+    """Record the user's choice on the proposal, replacing an earlier one.
+
+    The rules are checked under the proposal's row lock, which accepting an invitation takes too: a
+    voter who has just become a speaker of the proposal cannot slip a vote in.
+    """
+    lock_vote_counts(proposal)
     check_can_vote(user=user, proposal=proposal, now=now)
     now = now or utcnow()
-    _lock_counts(proposal)
     changes = {"choice": choice, "ip_hash": hash_ip(ip), "updated_at": now}
     previous = vote_of(user, proposal)
     if previous is None:
@@ -71,7 +70,21 @@ def cast_vote(*, user, proposal, choice, ip=None, now=None):
 def clear_vote(*, user, proposal, now=None):
     """Take the user's vote on the proposal back (while voting is open)."""
     check_voting_open(proposal.event, now)
-    _lock_counts(proposal)
+    lock_vote_counts(proposal)
+    _drop_vote(user, proposal)
+
+
+def drop_vote_of_new_speaker(*, user, proposal):
+    """The user now speaks on the proposal: their vote on it goes, and its counts with it (any time).
+
+    Under the row lock every vote takes, so the counts stay exact against a vote cast at the same moment.
+    """
+    lock_vote_counts(proposal)
+    _drop_vote(user, proposal)
+
+
+def _drop_vote(user, proposal):
+    """Delete the user's vote on the proposal, if any, and take it off the counts (the lock is held)."""
     previous = vote_of(user, proposal)
     if previous is not None:
         db.session.execute(delete(Vote).where(Vote.id == previous.id))
@@ -126,7 +139,7 @@ def waiting_proposals(*, user, event, track_id=None, text=None):
     query = votable_proposals(event=event, track_id=track_id, text=text).where(
         ~exists().where(Vote.proposal_id == Proposal.id, Vote.user_id == user.id),
         ~exists().where(VoteSkip.proposal_id == Proposal.id, VoteSkip.user_id == user.id),
-        ~exists().where(ProposalSpeaker.proposal_id == Proposal.id, ProposalSpeaker.user_id == user.id),
+        ~speaks_on_clause(user),
     )
     return query
 
@@ -144,7 +157,7 @@ def votable_proposals(*, event, track_id=None, text=None):
 def progress(*, user, event):
     """(how many proposals the user voted on, how many they can vote on) in the event."""
     votable = votable_proposals(event=event).with_only_columns(Proposal.id)
-    not_own = ~exists().where(ProposalSpeaker.proposal_id == Proposal.id, ProposalSpeaker.user_id == user.id)
+    not_own = ~speaks_on_clause(user)
     total = select(func.count()).select_from(votable.where(not_own).subquery()).scalar_subquery()
     voted = (select(func.count()).select_from(Vote).join(Proposal)
              .where(Vote.user_id == user.id, Proposal.event_id == event.id,
@@ -189,7 +202,7 @@ def _matches(text):
                Proposal.id.in_(tags))
 
 
-def _lock_counts(proposal):
+def lock_vote_counts(proposal):
     """Take the proposal's row lock (PostgreSQL) or the write lock (SQLite) before reading its vote.
 
     Every writer of a vote on this proposal takes it first, so the read-then-write below is never

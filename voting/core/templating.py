@@ -22,6 +22,6 @@ def register_template_helpers(app):
     app.add_template_global(WindowState)
     app.add_template_global(generate_csrf, "csrf_token")
     for name in ("is_admin", "can_create_event", "can_manage_event", "can_chair", "is_chair_in_event",
-                 "is_speaker", "is_submitter", "can_view_proposal", "can_view_schedule", "can_decide",
-                 "can_see_results"):
+                 "is_speaker", "speaks_on_proposal", "is_submitter", "can_view_proposal", "can_view_schedule",
+                 "can_decide", "can_see_results"):
         app.add_template_global(getattr(permissions, name), name)

@@ -4,7 +4,9 @@ import re
 from email_validator import EmailNotValidError, validate_email
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField, EmailField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField,
+)
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 
 from voting.enums import Format, Level
@@ -98,6 +100,12 @@ class InviteSpeakerForm(FlaskForm):
     """Invite one co-speaker by email."""
 
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=320)])
+
+
+class AcceptInvitationForm(FlaskForm):
+    """Accept a co-speaker invitation; `confirm` says so when it was sent to another or unverified address."""
+
+    confirm = BooleanField("Yes, accept this invitation under the account I am signed in with")
 
 
 class ConfirmForm(FlaskForm):

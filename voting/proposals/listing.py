@@ -167,7 +167,7 @@ def csv_row(event, proposal):
 
 def confirmed_speakers(proposal):
     """The proposal's confirmed speakers' users, the submitter first (from the eager-loaded rows)."""
-    return [s.user for s in proposal.speakers if s.status == SpeakerStatus.CONFIRMED]
+    return proposal.speaker_users
 
 
 def speaker_name(user):

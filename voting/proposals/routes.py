@@ -4,10 +4,14 @@ from flask_login import current_user, login_required
 
 from voting.auth.services import safe_next_path
 from voting.core.forms import form_status, save_form
+from voting.errors import RuleViolation
 from voting.events.services import get_event_or_404
 from voting.permissions import can_chair, can_view_proposal, is_speaker
 from voting.proposals import services, speakers
-from voting.proposals.forms import ConfirmForm, CreateProposalForm, InviteSpeakerForm, ProposalForm, SpeakerProfileForm
+from voting.proposals.forms import (
+    AcceptInvitationForm, ConfirmForm, CreateProposalForm, InviteSpeakerForm, ProposalForm,
+    SpeakerProfileForm,
+)
 
 bp = Blueprint("proposals", __name__)
 PROPOSAL = "/events/<event_slug>/proposals/<slug>"
@@ -139,14 +143,18 @@ def remove_speaker(event_slug, slug, speaker_id):
 @bp.route(PROPOSAL + "/invitations/<token>", methods=["GET", "POST"])
 @login_required
 def invitation(event_slug, slug, token):
-    """Accept an invitation to speak, from the mailed link."""
-    proposal = services.get_proposal_or_404(event_slug, slug)
-    form = ConfirmForm()
-    if save_form(form, lambda: speakers.accept_invitation(token=token, user=current_user)):
+    """Accept an invitation to speak, from the mailed link; someone not its verified addressee confirms."""
+    try:
+        speaker = speakers.invitation_at(event_slug=event_slug, slug=slug, token=token)
+    except RuleViolation as exc:  # the token is checked first: a wrong one learns nothing of the proposal
+        abort(404, description=exc.message)
+    form = AcceptInvitationForm()
+    if save_form(form, lambda: speakers.accept_invitation(token=token, user=current_user,
+                                                          confirmed=form.confirm.data)):
         flash("You are now a speaker of this proposal.", "success")
-        return _to_detail(proposal)
-    return render_template("proposals/invitation.html", proposal=proposal, form=form, token=token), \
-        form_status(form)
+        return _to_detail(speaker.proposal)
+    return render_template("proposals/invitation.html", proposal=speaker.proposal, speaker=speaker, form=form,
+                           mismatch=speakers.addressee_mismatch(speaker, current_user)), form_status(form)
 
 
 @bp.get("/me/proposals")

@@ -7,6 +7,7 @@ from voting.errors import RuleViolation
 from voting.events.services import get_event_or_404, get_track_or_404
 from voting.permissions import can_decide, can_manage_event
 from voting.proposals.services import get_proposal_or_404
+from voting.proposals.speaking import speaks_on
 from voting.review import decisions
 from voting.review.decision_forms import ButtonForm, DecideForm, ParticipationForm
 
@@ -33,8 +34,9 @@ def _page(event, failed=None):
     shown = {track.id for track in tracks}
     html = render_template(
         "review/decisions.html", event=event, failed=failed, button=ButtonForm(),
-        boards=[(track, decisions.track_board(track)) for track in tracks],
-        unpublished=[p for p in decisions.unpublished_changes(event) if p.track_id in shown],
+        boards=[(track, decisions.track_board(track, current_user)) for track in tracks],
+        unpublished=[(p, speaks_on(current_user, p)) for p in decisions.unpublished_changes(event)
+                     if p.track_id in shown],
         may_publish=can_manage_event(current_user, event))
     return html, 400 if failed else 200
 

@@ -22,6 +22,7 @@ from voting.mail.services import queue_mail
 from voting.permissions import can_see_decision
 from voting.proposals.models import Proposal
 from voting.proposals.services import change_state
+from voting.proposals.speaking import speaks_on
 from voting.review.models import TeamSelection
 
 S = ProposalState
@@ -39,11 +40,19 @@ TEAM_LIST_REASON = "Team list: "
 SUBJECTS = {S.ACCEPTED: "Accepted: {title} (please confirm)", S.ALTERNATE: "Alternate: {title}",
             S.REJECTED: "Not accepted: {title}"}
 
-BoardRow = namedtuple("BoardRow", "proposal place unpublished")
+# `own`: the viewer speaks on it, so its decision and the decide form are hidden from them.
+BoardRow = namedtuple("BoardRow", "proposal place unpublished own")
+
+
+def check_not_own(user, proposal):
+    """Refuse a decision on a proposal the user speaks on (confirmed or invited)."""
+    if speaks_on(user, proposal):
+        raise RuleViolation(f"You speak on “{proposal.title}”: someone who does not must decide it.")
 
 
 def decide(*, proposal, to_state, by, reason=""):
     """Accept, keep as alternate or reject one proposal, with an optional reason."""
+    check_not_own(by, proposal)
     if to_state not in {state.value for state in DECIDED}:
         raise RuleViolation("Choose accepted, alternate or rejected.", field="to_state")
     to_state = S(to_state)
@@ -79,7 +88,10 @@ def apply_team_list(*, track, by):
     """The team list's sessions accepted, its alternates alternate, the track's other proposals rejected."""
     places = team_places(track)
     counts = {"accepted": 0, "alternate": 0, "rejected": 0, "unchanged": 0}
-    for proposal in _proposals_of(track, REVIEWABLE):
+    proposals = _proposals_of(track, REVIEWABLE)
+    for proposal in proposals:
+        check_not_own(by, proposal)
+    for proposal in proposals:
         index, label = places.get(proposal.id, (None, "not selected"))
         to_state = _team_state(track, index)
         if proposal.state == to_state:
@@ -106,12 +118,13 @@ def _proposals_of(track, states):
                                                           Proposal.state.in_(states)).order_by(Proposal.id)))
 
 
-def track_board(track):
+def track_board(track, viewer):
     """Each decided or decidable proposal of the track, the team list first and in its order."""
     places = team_places(track)
     proposals = sorted(_proposals_of(track, BOARD_STATES),
                        key=lambda p: (p.id not in places, places.get(p.id, (0,))[0], p.title.lower()))
-    return [BoardRow(p, places.get(p.id, (None, ""))[1], is_unpublished(p)) for p in proposals]
+    return [BoardRow(p, places.get(p.id, (None, ""))[1], is_unpublished(p), speaks_on(viewer, p))
+            for p in proposals]
 
 
 def is_unpublished(proposal):

@@ -20,6 +20,7 @@ from voting.extensions import db
 from voting.permissions import can_see_speakers
 from voting.proposals.listing import InvalidFilter, speaker_name
 from voting.proposals.models import Proposal, ProposalSpeaker, SpeakerProfile
+from voting.proposals.speaking import speaks_on_clause
 from voting.review.models import Review, TeamSelection
 from voting.review.services import PANEL_STATES, company_is, own_company, speaker_match
 
@@ -189,7 +190,7 @@ def _panel_query(track, user, filters):
                 order_by=(TeamSelection.position, TeamSelection.id)).label("number"))
             .where(TeamSelection.track_id == track.id).subquery())
     company = own_company(user)
-    own = speaker_match(Proposal.id, ProposalSpeaker.user_id == user.id)
+    own = speaks_on_clause(user)
     conflict = (speaker_match(Proposal.id, company_is(company), ProposalSpeaker.user_id != user.id)
                 if company else false())
     declared = select(Review.id).where(Review.proposal_id == Proposal.id, Review.conflict_note != "").exists()

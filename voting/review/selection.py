@@ -12,13 +12,13 @@ from sqlalchemy.orm import selectinload
 
 from voting.auth.models import User
 from voting.community.results import proposal_results
-from voting.community.services import is_own_proposal
 from voting.enums import ProposalState, SelectionMark, SpeakerStatus
 from voting.errors import RuleViolation
 from voting.events.models import Track
 from voting.extensions import db
 from voting.permissions import can_chair
 from voting.proposals.models import Proposal, ProposalSpeaker, SpeakerProfile
+from voting.proposals.speaking import speaks_on, spoken_on_ids
 from voting.review.models import ChairSelection, TeamSelection
 
 # What a chair may put in a list: submitted and later states, not drafts, withdrawn or declined talks.
@@ -70,7 +70,7 @@ def check_can_select(user, proposal):
 
 def check_not_own(user, proposal):
     """Refuse a chair's change to a proposal they speak on."""
-    if is_own_proposal(user, proposal):
+    if speaks_on(user, proposal):
         raise RuleViolation("You cannot select a proposal you speak on.")
 
 
@@ -119,14 +119,20 @@ def move_in_my_list(*, chair, proposal, direction=None, position=None):
     return entry
 
 
-def chair_lists(track):
-    """Every chair's list for the track (organisers' too, if kept), chairs by name, to show side by side."""
+def chair_lists(track, viewer=None):
+    """Every chair's list for the track (organisers' too, if kept), chairs by name, to show side by side.
+
+    Shown to `viewer`, the other chairs' marks on the proposals the viewer speaks on are left out.
+    """
     entries = db.session.scalars(
         select(ChairSelection).where(ChairSelection.track_id == track.id)
         .options(selectinload(ChairSelection.chair), selectinload(ChairSelection.proposal))
         .order_by(ChairSelection.position, ChairSelection.id)).all()
+    hidden = _spoken_on(viewer, track)
     lists = {chair.user_id: ChairList(chair.user, []) for chair in track.chairs}
     for entry in entries:
+        if entry.proposal_id in hidden and entry.chair_id != viewer.id:
+            continue
         lists.setdefault(entry.chair_id, ChairList(entry.chair, [])).entries.append(entry)
     return sorted(lists.values(), key=lambda each: (each.chair.name.lower(), each.chair.id))
 
@@ -165,8 +171,11 @@ def move_in_team_list(*, track, proposal, by, direction=None, position=None):
     return entry
 
 
-def team_list(track):
-    """The team list in order: picks, slot, community rank and its difference, flags, and the quota."""
+def team_list(track, viewer=None):
+    """The team list in order: picks, slot, community rank and its difference, flags, and the quota.
+
+    Shown to `viewer`, the chairs' picks of the proposals the viewer speaks on are None (hidden).
+    """
     picks = _picks(track)
     records = db.session.execute(
         select(TeamSelection, func.coalesce(picks.c.selected, 0), func.coalesce(picks.c.maybe, 0))
@@ -178,8 +187,11 @@ def team_list(track):
     community = results.rows if results.total_votes else []  # without votes the ranking means nothing
     ranks, tied = {row.id: row.track_rank for row in community}, _tied(community)
     flags = team_flags(track)
+    hidden = _spoken_on(viewer, track)
     rows = []
     for place, (entry, selected, maybe) in enumerate(records, start=1):
+        if entry.proposal_id in hidden:
+            selected = maybe = None
         rank = ranks.get(entry.proposal_id)
         rows.append(TeamRow(place=place, entry=entry, proposal=entry.proposal, selected=selected, maybe=maybe,
                             slot=slot_kind(track, place - 1), community_rank=rank,
@@ -190,16 +202,22 @@ def team_list(track):
     return TeamList(track=track, rows=rows, quota=quota(track, len(rows)), flags=flags, left_out=left_out)
 
 
-def team_candidates(track):
-    """[(proposal, selected, maybe)] of the selectable proposals not in the team list, most picked first."""
+def team_candidates(track, viewer=None):
+    """[(proposal, selected, maybe)] of the selectable proposals not in the team list, most picked first.
+
+    Shown to `viewer`, the picks of the proposals the viewer speaks on are None (hidden).
+    """
     picks = _picks(track)
     selected, maybe = func.coalesce(picks.c.selected, 0), func.coalesce(picks.c.maybe, 0)
     unlisted = Proposal.id.not_in(select(TeamSelection.proposal_id))
-    return db.session.execute(
+    hidden = _spoken_on(viewer, track)
+    records = db.session.execute(
         select(Proposal, selected, maybe).outerjoin(picks, picks.c.proposal_id == Proposal.id)
         .where(Proposal.track_id == track.id, Proposal.state.in_(SELECTABLE_STATES), unlisted)
         .options(_with_speakers(selectinload(Proposal.speakers)))
         .order_by(selected.desc(), maybe.desc(), Proposal.title, Proposal.id)).all()
+    return [(proposal, None, None) if proposal.id in hidden else (proposal, chosen, perhaps)
+            for proposal, chosen, perhaps in records]
 
 
 def slot_kind(track, index):
@@ -234,6 +252,11 @@ def team_flags(track):
                  .where(*listed, company != "").group_by(company).having(talks > threshold))
     return ([Flag("company", *record) for record in db.session.execute(companies.order_by(company))]
             + [Flag("speaker", *record) for record in db.session.execute(speakers.order_by(User.name))])
+
+
+def _spoken_on(viewer, track):
+    """Ids of the track's proposals the viewer speaks on, whose chairs' marks are hidden from them."""
+    return spoken_on_ids(viewer, Proposal.track_id == track.id) if viewer is not None else set()
 
 
 def _picks(track):

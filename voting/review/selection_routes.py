@@ -29,7 +29,7 @@ def require_sign_in():
 def mine(event_slug, track_slug):
     """My list for the track, the proposals I have not marked yet, and every chair's list."""
     track = _chaired_track(event_slug, track_slug)
-    lists = selection.chair_lists(track)
+    lists = selection.chair_lists(track, current_user)
     own = next((each for each in lists if each.chair.id == current_user.id), None)
     return render_template("review/selection.html", track=track, event=track.event, lists=lists, mine=own,
                            proposals=selection.selectable_proposals(track), can_select=can_select,
@@ -69,7 +69,8 @@ def team(event_slug, track_slug):
     """The track's team list: sessions, alternates, picks, community ranks, flags and the quota."""
     track = _chaired_track(event_slug, track_slug)
     return render_template("review/team_list.html", track=track, event=track.event,
-                           team=selection.team_list(track), candidates=selection.team_candidates(track),
+                           team=selection.team_list(track, current_user),
+                           candidates=selection.team_candidates(track, current_user),
                            can_select=can_select)
 
 

@@ -16,11 +16,12 @@ from voting.errors import RuleViolation
 from voting.events.models import TrackChair
 from voting.extensions import db
 from voting.permissions import (
-    can_manage_event, can_score, can_see_reviews, can_see_speakers, is_speaker, is_track_chair,
+    can_manage_event, can_score, can_see_reviews, can_see_speakers, is_track_chair, speaks_on_proposal,
 )
 from voting.proposals.listing import speaker_name
 from voting.proposals.models import Proposal, ProposalSpeaker, SpeakerProfile
 from voting.proposals.services import revision_history
+from voting.proposals.speaking import speaks_on_clause
 from voting.review.models import Review, ReviewComment
 
 S = ProposalState
@@ -121,7 +122,7 @@ def _check_may_score(chair, proposal, now):
     """Refuse a score from anyone but the track's chairs, on one's own proposal, or outside the window."""
     if not is_track_chair(chair, proposal.track):
         raise RuleViolation(f"Only the chairs of {proposal.track.name} score its proposals.")
-    if is_speaker(chair, proposal):
+    if speaks_on_proposal(chair, proposal):
         raise RuleViolation("You speak on this proposal: you cannot score it.")
     if proposal.state not in PANEL_STATES:
         raise RuleViolation(f"A {proposal.state.value} proposal is not under review.")
@@ -152,7 +153,7 @@ def next_unreviewed(*, chair, track, after=None):
     scored = select(Review.id).where(Review.proposal_id == Proposal.id, Review.chair_id == chair.id).exists()
     query = (select(Proposal).outerjoin(counts, counts.c.proposal_id == Proposal.id)
              .where(Proposal.track_id == track.id, Proposal.state.in_(PANEL_STATES), ~scored,
-                    ~speaker_match(Proposal.id, ProposalSpeaker.user_id == chair.id))
+                    ~speaks_on_clause(chair))
              .order_by(func.coalesce(counts.c.reviews, 0), Proposal.id).limit(1))
     if after is not None:
         query = query.where(Proposal.id != after.id)
@@ -203,10 +204,10 @@ class ReviewView:
 def review_view(proposal, viewer, now=None):
     """What the viewer's review page shows: the speakers, scores and discussion only if allowed."""
     event, show = proposal.event, can_see_speakers(viewer, proposal.event)
-    confirmed = [s.user for s in proposal.speakers if s.status == SpeakerStatus.CONFIRMED]
+    confirmed = proposal.speaker_users
     see = can_see_reviews(viewer, proposal)
     view = ReviewView(proposal=proposal, show_speakers=show, speaker_count=len(confirmed),
-                      own=is_speaker(viewer, proposal), can_score=can_score(viewer, proposal),
+                      own=speaks_on_proposal(viewer, proposal), can_score=can_score(viewer, proposal),
                       see_reviews=see,
                       window=event.window_state("review", now), scale=scale_choices(event),
                       speakers=[_card(user) for user in confirmed] if show else [],

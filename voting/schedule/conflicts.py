@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from voting.enums import ProposalState, SlotKind, SpeakerStatus
+from voting.enums import ProposalState, SlotKind
 from voting.events.days import event_days
 from voting.extensions import db
 from voting.proposals.models import Proposal, ProposalSpeaker
@@ -63,7 +63,7 @@ def overlaps(a, b):
 
 def speaker_ids(proposal):
     """The user ids of the proposal's confirmed speakers."""
-    return {s.user_id for s in proposal.speakers if s.status == SpeakerStatus.CONFIRMED and s.user_id}
+    return {user.id for user in proposal.speaker_users}
 
 
 def overlapping_slots(event, starts_at, ends_at):
@@ -120,9 +120,9 @@ def speaker_reasons(slot, proposal, others):
     for other in others:
         if other is slot or other.proposal is None or other.proposal is proposal or not overlaps(slot, other):
             continue
-        for speaker in other.proposal.speakers:
-            if speaker.user_id in speakers and speaker.status == SpeakerStatus.CONFIRMED:
-                reasons.append(f"{speaker.user.name} also speaks in “{other.proposal.title}” at the same "
+        for user in other.proposal.speaker_users:
+            if user.id in speakers:
+                reasons.append(f"{user.name} also speaks in “{other.proposal.title}” at the same "
                                f"time ({describe_slot(other, slot.event)}).")
     return reasons
 
