@@ -7,10 +7,16 @@ from voting.extensions import db
 
 
 def snapshot():
-    """Every row of every table, as sorted tuples of strings: equal snapshots mean nothing changed."""
+    """Every row of every table, as sorted tuples of strings: equal snapshots mean nothing changed.
+
+    Sign-in sessions are left out: signing the test's actor in opens one, and that is not what a
+    refused request may not change (tests/auth/test_sessions.py holds sessions to their own rules).
+    """
     db.session.expire_all()
     tables = {}
     for table in db.metadata.sorted_tables:
+        if table.name == "user_sessions":
+            continue
         rows = db.session.execute(select(table)).all()
         tables[table.name] = sorted(tuple(map(str, row)) for row in rows)
     db.session.rollback()
