@@ -1,6 +1,6 @@
 """One conference told in a browser, step by step: every step is a test that runs after the one before.
 
-An organiser creates the event; a speaker submits with a co-speaker, who accepts; voters vote with the
+An organiser creates the event and invites a chair, who accepts; a speaker submits with a co-speaker, who accepts; voters vote with the
 keyboard and the mouse; the organiser opens the review; a chair scores and builds the team list; the
 organiser decides, publishes, builds the schedule and downloads the exports; the speaker confirms.
 Each step checks the database, saves screenshots and records the accessibility problems of its pages,
@@ -95,7 +95,24 @@ def test_organiser_creates_event_track_and_chair(site, story):
     assert site.sql("SELECT timezone, venue FROM events WHERE slug = :s", s=SLUG) == [(ZONE, "Hall 7")]
     assert site.sql("SELECT name, session_count, alternate_count FROM tracks") == [("Cloud", 2, 1)]
     assert site.sql("SELECT email FROM role_invitations") == [(site.email(CHAIR),)]
+    assert site.sql("SELECT count(*) FROM track_chairs") == [(0,)], "the role waits for the chair's answer"
     story.done.add("event")
+
+
+def test_chair_accepts_the_mailed_invitation(site, story):
+    """The invited chair signs in, opens the link of the invitation mail and accepts: now they chair Cloud."""
+    story.need("event")
+    link = site.mail_link(CHAIR, r"http://[^/\s]+/invitations/\S+")
+    page = site.page(CHAIR)
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("You are invited to become a chair of Cloud")
+    story.look(page, "role-invitation")
+    page.get_by_role("button", name="Accept").click()
+    flash(page, "You are now a chair of Cloud")
+    assert site.sql("SELECT u.email FROM track_chairs c JOIN users u ON u.id = c.user_id") == [
+        (site.email(CHAIR),)]
+    assert site.sql("SELECT count(*) FROM role_invitations") == [(0,)]
+    story.done.add("chair")
 
 
 def fill_event(page):
@@ -256,6 +273,7 @@ def test_chair_scores_proposals_and_builds_the_team_list(site, story):
     """The invited chair signs in, scores every proposal with "save and next", then fills the team list."""
     story.need("review open")
     story.need("proposals")
+    story.need("chair")
     page = story.event_page(CHAIR)
     page.get_by_role("link", name="Review proposals").click()
     page.get_by_role("link", name="Cloud").click()
