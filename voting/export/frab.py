@@ -3,8 +3,9 @@
 Both follow the c3voc schemas (validator/xsd/schedule.xml.xsd and validator/json/schema.json). Their
 events are the placed talks only, each with its track: breaks and empty slots are not events, and the
 conference lists only the tracks of its talks. Days run from the event's first to its last date; every
-room is listed each day, and a talk across all rooms (a keynote) sits in an "All rooms" room. A talk's guid is a uuid5 of the event's slug and the proposal's id,
-so it stays the same when the talk moves; the schedule's version is the event's schedule_version.
+room is listed each day, and a talk across all rooms (a keynote) sits in an "All rooms" room. A talk's
+guid is a uuid5 of the event's slug and the proposal's id, so it stays the same when the talk moves; the
+schedule's version is the event's schedule_version.
 """
 import json
 import re
