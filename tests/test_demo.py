@@ -1,4 +1,5 @@
 """`flask --app app demo` loads a full demo event once, and only once."""
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -138,3 +139,13 @@ def test_the_demo_schedule_is_published_placed_and_conflict_free(runner):
     keynote = db.session.scalar(select(Slot).where(Slot.event_id == event.id, Slot.kind == SlotKind.KEYNOTE))
     biggest = db.session.scalar(select(Room).where(Room.event_id == event.id).order_by(Room.capacity.desc()))
     assert keynote.room_id == biggest.id and keynote.starts_at.astimezone(ZoneInfo(event.timezone)).hour == 9
+
+
+def test_the_public_sees_the_same_demo_talks_on_the_schedule_page_and_in_the_api(runner, client):
+    run_demo(runner)
+    placed = set(db.session.scalars(select(Proposal.slug).join(Slot, Slot.proposal_id == Proposal.id)))
+    page = client.get(f"/events/{DEMO_SLUG}/schedule").get_data(as_text=True)
+    linked = set(re.findall(rf'class="schedule-title" href="/events/{DEMO_SLUG}/proposals/([\w-]+)"', page))
+    api = client.get(f"/api/v1/events/{DEMO_SLUG}/schedule").get_json()
+    listed = {slot["proposal"]["slug"] for slot in api["slots"] if slot["proposal"]}
+    assert len(placed) >= 30 and linked == listed == placed

@@ -4,6 +4,7 @@ from sqlalchemy import exists, select
 from voting.enums import ProposalState, WindowState
 from voting.events.models import Organiser, Track, TrackChair
 from voting.extensions import db
+from voting.proposals.publicity import acceptance_published
 from voting.proposals.speaking import is_confirmed_speaker, speaks_on
 from voting.schedule.models import Slot
 
@@ -80,9 +81,9 @@ def can_view_proposal(user, proposal):
 
 
 def is_in_published_schedule(proposal):
-    """An accepted talk placed in a slot of its event's published schedule (which links to it)."""
-    return (proposal.event.schedule_published_at is not None
-            and proposal.state in (ProposalState.ACCEPTED, ProposalState.CONFIRMED)
+    """A talk whose acceptance is published, placed in a slot of its event's published schedule (which
+    links to it)."""
+    return (proposal.event.schedule_published_at is not None and acceptance_published(proposal)
             and _exists(Slot.proposal_id == proposal.id))
 
 

@@ -41,8 +41,11 @@ def make_slot(event, room, start="09:00", minutes=40, day=0, kind=SlotKind.SESSI
 
 
 def make_talk(track, title=None, state=ProposalState.ACCEPTED, **fields):
-    """An accepted talk of 40 minutes (unless told otherwise) with one new speaker."""
+    """An accepted talk of 40 minutes (unless told otherwise) with one new speaker; an accepted or confirmed
+    talk's acceptance is published unless `published_state` says otherwise."""
     named = {"title": title, "slug": title.lower().replace(" ", "-")} if title else {}
+    if state in (ProposalState.ACCEPTED, ProposalState.CONFIRMED):
+        fields.setdefault("published_state", ProposalState.ACCEPTED)
     return make_proposal(track, state=state, **named, **fields)
 
 

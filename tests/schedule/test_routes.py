@@ -232,7 +232,10 @@ def test_a_talk_in_the_published_schedule_has_a_public_page_without_community_vo
     publish(scene)
     page = client.get(f"/events/tokyo/proposals/{talk.slug}")
     assert page.status_code == 200 and "Opening" in text(page)
-    talk.state = ProposalState.REJECTED
+    talk.state = ProposalState.REJECTED  # not published yet: the public still knows it accepted
+    db.session.commit()
+    assert client.get(f"/events/tokyo/proposals/{talk.slug}").status_code == 200
+    talk.published_state = ProposalState.REJECTED
     db.session.commit()
     assert client.get(f"/events/tokyo/proposals/{talk.slug}").status_code == 404
 

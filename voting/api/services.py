@@ -1,16 +1,18 @@
 """Shaping data for the JSON API."""
 import math
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from voting.core.urls import external_url
 from voting.enums import ProposalState, WindowState
 from voting.events.models import Event, Organiser, Track, TrackChair
 from voting.events.services import list_events
-from voting.export.data import EXPORTED_STATES, Audience, load, speaker_records
+from voting.export.data import Audience, load, speaker_records
 from voting.extensions import db
 from voting.models import Proposal, ProposalSpeaker, User
+from voting.proposals.publicity import (acceptance_published, acceptance_published_clause,
+                                        acceptance_unpublished_clause)
 
 
 def user_roles(user):
@@ -84,23 +86,16 @@ def _whole(args, name, default, highest):
     return int(text)
 
 
-def _accepted_public():
-    """The public knows a proposal is accepted once the decision is published (and still stands)."""
-    return and_(Proposal.published_state.in_(EXPORTED_STATES), Proposal.state.in_(EXPORTED_STATES))
-
-
 def _visible(event, state):
     """The SQL condition of the event's proposals the public may list, in the given public state."""
     conditions = [Proposal.event_id == event.id, Proposal.state.notin_(HIDDEN_STATES)]
     if event.window_state("voting") not in (WindowState.OPEN, WindowState.CLOSED):
         # Before voting opens proposals are private; published acceptances show with the schedule.
-        conditions.append(_accepted_public() if event.schedule_published_at else false())
+        conditions.append(acceptance_published_clause() if event.schedule_published_at else false())
     if state == "submitted":
-        conditions.append(or_(Proposal.published_state.is_(None),
-                              Proposal.published_state.notin_(EXPORTED_STATES),
-                              Proposal.state.notin_(EXPORTED_STATES)))
+        conditions.append(acceptance_unpublished_clause())
     elif state in ("accepted", "confirmed"):
-        conditions.append(_accepted_public())
+        conditions.append(acceptance_published_clause())
         if state == "confirmed":
             conditions.append(Proposal.state == ProposalState.CONFIRMED)
     return conditions
@@ -127,9 +122,9 @@ def proposals_page(*, event, state, page, per_page):
 
 
 def public_state(proposal):
-    """The public's view of a proposal's state: accepted or confirmed once published, else submitted."""
-    if proposal.published_state in EXPORTED_STATES and proposal.state in EXPORTED_STATES:
-        return proposal.state.value
+    """The public's view of a proposal's state: accepted (or confirmed) once published, else submitted."""
+    if acceptance_published(proposal):
+        return "confirmed" if proposal.state == ProposalState.CONFIRMED else "accepted"
     return "submitted"
 
 

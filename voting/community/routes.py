@@ -20,6 +20,7 @@ from voting.events.services import get_event_or_404
 from voting.extensions import db, limiter
 from voting.permissions import can_view_proposal, is_signed_in
 from voting.proposals.models import Proposal
+from voting.proposals.publicity import published_outcome
 from voting.proposals.services import get_proposal_or_404
 from voting.proposals.speaking import speaks_on
 
@@ -129,6 +130,7 @@ def _region(event, proposal, mode, query=None, **extra):
         "event": event, "proposal": proposal, "mode": mode, "query": query or {}, "choices": list(VoteChoice),
         "is_open": event.window_state("voting") == WindowState.OPEN,
         "heading_level": 1 if mode == "proposal" else 2,
+        "outcome": published_outcome(proposal) if proposal is not None else "",
         "own": bool(ask and speaks_on(current_user, proposal)),
         "current": services.vote_of(current_user, proposal) if ask else None,
         "voted": voted, "votable": total, "progress_text": _progress_text(voted, total) if signed_in else "",

@@ -17,9 +17,11 @@ from voting.enums import ProposalState, VoteChoice, WindowState
 from voting.errors import RuleViolation
 from voting.extensions import db
 from voting.proposals.models import Proposal, ProposalSpeaker, ProposalTag
+from voting.proposals.publicity import decision_published, decision_unpublished_clause, published_outcome
 from voting.proposals.speaking import speaks_on, speaks_on_clause
 
-# Proposals the community votes on: everything submitted that was not withdrawn or declined.
+# Proposals the community votes on: everything submitted that was not withdrawn or declined, until a
+# decision on it is published (an unpublished decision changes nothing publicly: see open_to_votes).
 VOTABLE_STATES = set(ProposalState) - {ProposalState.DRAFT, ProposalState.WITHDRAWN, ProposalState.DECLINED}
 # Multiplier and modulus of a per-voter shuffle that SQL computes on both backends (fits in 64 bits).
 SHUFFLE_MULTIPLIER, SHUFFLE_MODULUS = 2654435761, 4294967311
@@ -32,11 +34,24 @@ def check_voting_open(event, now=None):
         raise RuleViolation(f"Voting for {event.name} is {state.value}.")
 
 
+def open_to_votes():
+    """The SQL conditions of proposals open to votes: a votable state and no published decision."""
+    return (Proposal.state.in_(VOTABLE_STATES), decision_unpublished_clause())
+
+
+def check_open_to_votes(proposal):
+    """Refuse a vote, skip or clear on a proposal not open to votes, saying what became of it if decided."""
+    if decision_published(proposal):
+        raise RuleViolation(f"“{proposal.title}” is decided ({published_outcome(proposal).lower()}): "
+                            "votes on it are closed.")
+    if proposal.state not in VOTABLE_STATES:
+        raise RuleViolation("This proposal is not open to votes.")
+
+
 def check_can_vote(*, user, proposal, now=None):
     """Refuse a vote the rules do not allow: window, proposal state, or the voter's own proposal."""
     check_voting_open(proposal.event, now)
-    if proposal.state not in VOTABLE_STATES:
-        raise RuleViolation("This proposal is not open to votes.")
+    check_open_to_votes(proposal)
     if speaks_on(user, proposal):
         raise RuleViolation("You cannot vote on a proposal you speak on.")
 
@@ -71,6 +86,7 @@ def clear_vote(*, user, proposal, now=None):
     """Take the user's vote on the proposal back (while voting is open)."""
     check_voting_open(proposal.event, now)
     lock_vote_counts(proposal)
+    check_open_to_votes(proposal)
     _drop_vote(user, proposal)
 
 
@@ -146,7 +162,7 @@ def waiting_proposals(*, user, event, track_id=None, text=None):
 
 def votable_proposals(*, event, track_id=None, text=None):
     """A select of the event's proposals open to votes, optionally in one track or matching `text`."""
-    query = select(Proposal).where(Proposal.event_id == event.id, Proposal.state.in_(VOTABLE_STATES))
+    query = select(Proposal).where(Proposal.event_id == event.id, *open_to_votes())
     if track_id:
         query = query.where(Proposal.track_id == track_id)
     if text:
@@ -160,8 +176,7 @@ def progress(*, user, event):
     not_own = ~speaks_on_clause(user)
     total = select(func.count()).select_from(votable.where(not_own).subquery()).scalar_subquery()
     voted = (select(func.count()).select_from(Vote).join(Proposal)
-             .where(Vote.user_id == user.id, Proposal.event_id == event.id,
-                    Proposal.state.in_(VOTABLE_STATES))
+             .where(Vote.user_id == user.id, Proposal.event_id == event.id, *open_to_votes())
              .scalar_subquery())
     return tuple(db.session.execute(select(voted, total)).one())
 

@@ -1,5 +1,6 @@
 """The demo's schedule, as the seeds' Sched pages show one: three days of parallel rooms with coffee
-breaks and lunch across all rooms, an opening keynote, the most voted talks accepted and placed, published."""
+breaks and lunch across all rooms, an opening keynote, the most voted talks accepted (their acceptance
+published, so the public schedule shows them) and placed, published."""
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
@@ -28,6 +29,7 @@ def make_schedule(event, now):
     """Accept the most voted talks up to TALKS, lay out the days, place the talks, publish version 1."""
     organiser = db.session.scalar(select(User).where(User.email == ORGANISER))
     accept_most_voted(event, organiser)
+    publish_acceptances(event, now)
     rooms = db.session.scalars(select(Room).where(Room.event_id == event.id).order_by(Room.position)).all()
     rows = make_slots(event, rooms)
     place_talks(event, rows, organiser)
@@ -46,6 +48,15 @@ def accept_most_voted(event, organiser):
         .order_by(Proposal.vote_count.desc(), Proposal.slug).limit(max(0, TALKS - len(placeable)))).all()
     for proposal in candidates:
         change_state(proposal=proposal, to_state=ProposalState.ACCEPTED, by=organiser, reason=ACCEPT_REASON)
+
+
+def publish_acceptances(event, now):
+    """The accepted talks' decisions as published earlier, without mail: the public schedule shows only
+    published acceptances. The demo's alternates and rejections stay unpublished for the decisions page."""
+    for proposal in db.session.scalars(select(Proposal).where(Proposal.event_id == event.id,
+                                                              Proposal.state.in_(PLACEABLE_STATES))):
+        proposal.published_state, proposal.published_at = ProposalState.ACCEPTED, now
+    db.session.flush()
 
 
 def make_slots(event, rooms):

@@ -13,13 +13,12 @@ from sqlalchemy import select
 
 from voting.community.results import proposal_results
 from voting.core.urls import external_url
-from voting.enums import ProposalState, SlotKind, SpeakerStatus
+from voting.enums import SlotKind, SpeakerStatus
 from voting.events.models import Track
 from voting.extensions import db
 from voting.models import Proposal, ProposalSpeaker, Room, Slot, SpeakerProfile, User
+from voting.proposals.publicity import accepted_clause
 
-# Accepted talks: the speakers' confirmation keeps them accepted; a declined talk never appears.
-EXPORTED_STATES = (ProposalState.ACCEPTED, ProposalState.CONFIRMED)
 # uuid5 names hang off this namespace so that guids are stable across exports and machines.
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://podium.invalid/schedule")
 
@@ -112,6 +111,17 @@ class Dataset:
     def zone(self):
         return ZoneInfo(self.event.timezone)
 
+    @property
+    def talk_items(self):
+        """The placed talks' items: what a format without a place for breaks lists as its events."""
+        return [item for item in self.items if item.talk is not None]
+
+    @property
+    def talk_tracks(self):
+        """(name, slug) of the tracks with a placed talk, in the event's order: no track without a talk."""
+        slugs = {item.talk.track_slug for item in self.talk_items}
+        return [(name, slug) for name, slug in self.event.tracks if slug in slugs]
+
 
 def guid(event_slug, kind, number):
     """A stable uuid5 for one object of the event ('proposal', 'room', 'slot' or 'speaker')."""
@@ -141,11 +151,9 @@ def event_info(event):
 
 
 def accepted_condition(event, audience):
-    """The SQL condition of the event's accepted proposals that the audience may see."""
-    conditions = [Proposal.event_id == event.id, Proposal.state.in_(EXPORTED_STATES)]
-    if audience.public:
-        conditions.append(Proposal.published_state.in_(EXPORTED_STATES))
-    return conditions
+    """The SQL condition of the event's accepted proposals that the audience may see (voting.proposals.publicity:
+    the public's are those whose acceptance is published, whatever changed since without a publication)."""
+    return [Proposal.event_id == event.id, accepted_clause(public=audience.public)]
 
 
 def accepted_talks(*, event, audience):
@@ -220,7 +228,8 @@ def speaker_records(proposal):
 
 
 def schedule_items(*, event, talks):
-    """The event's slots by start and room, each talk's slot set; slots of talks not shown are left out."""
+    """The event's slots by start and room, each talk's slot set; slots of talks not shown and empty session
+    slots are left out (breaks, keynotes and other items without a talk stay, for the formats that list them)."""
     zone = ZoneInfo(event.timezone)
     query = (select(Slot.id, Slot.starts_at, Slot.ends_at, Slot.kind, Slot.title, Slot.proposal_id, Room.id,
                     Room.name, Room.capacity)
@@ -231,7 +240,9 @@ def schedule_items(*, event, talks):
         slot_id, starts_at, ends_at, kind, title, proposal_id, room_id, room, capacity = row
         talk = talks.get(proposal_id)
         if proposal_id is not None and talk is None:
-            continue  # not accepted (any more), or not yet published to this audience
+            continue  # not accepted (any more), or its acceptance not published to this audience
+        if talk is None and kind == SlotKind.SESSION:
+            continue  # an empty session slot is a place for a talk, not an event
         item = Item(id=slot_id, starts_at=starts_at.astimezone(zone), ends_at=ends_at.astimezone(zone),
                     kind=kind.value, title=talk.title if talk else (title or _kind_label(kind)), room=room,
                     room_id=room_id, room_capacity=capacity or 0, talk=talk)

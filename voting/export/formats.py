@@ -32,7 +32,7 @@ def _items(data):
 
 
 def _talk_items(data):
-    return len(ics.talk_items(data))
+    return len(data.talk_items)
 
 
 FORMATS = (
@@ -42,9 +42,9 @@ FORMATS = (
                  label="Accepted talks and speakers (JSON)"),
     ExportFormat("sched.csv", "sched-csv", "text/csv", sched.render_csv, _items, attachment=True,
                  label="Sched import (CSV)"),
-    ExportFormat("schedule.xml", "xml", "application/xml", frab.render_xml, _items,
+    ExportFormat("schedule.xml", "xml", "application/xml", frab.render_xml, _talk_items,
                  label="Schedule, frab XML"),
-    ExportFormat("schedule.json", "json", "application/json", frab.render_json, _items,
+    ExportFormat("schedule.json", "json", "application/json", frab.render_json, _talk_items,
                  label="Schedule, frab JSON"),
     ExportFormat("schedule.ics", "ics", "text/calendar", ics.render_ics, _talk_items,
                  label="Calendar (iCalendar)"),

@@ -1,9 +1,11 @@
 """The schedule in the frab/pretalx formats that conference apps read: schedule.xml and schedule.json.
 
-Both follow the c3voc schemas (validator/xsd/schedule.xml.xsd and validator/json/schema.json). Days run
-from the event's first to its last date; every room is listed each day, and a slot across all rooms
-(a break) sits in an "All rooms" room. A talk's guid is a uuid5 of the event's slug and the proposal's id,
-so it stays the same when the talk moves; the schedule's version is the event's schedule_version.
+Both follow the c3voc schemas (validator/xsd/schedule.xml.xsd and validator/json/schema.json). Their
+events are the placed talks only, each with its track: breaks and empty slots are not events, and the
+conference lists only the tracks of its talks. Days run from the event's first to its last date; every
+room is listed each day, and a talk across all rooms (a keynote) sits in an "All rooms" room. A talk's
+guid is a uuid5 of the event's slug and the proposal's id, so it stays the same when the talk moves; the
+schedule's version is the event's schedule_version.
 """
 import json
 import re
@@ -40,9 +42,9 @@ def hhmm(minutes):
 
 
 def days(data):
-    """(index, date, start, end, {room name: [items]}) for every day of the event and any day a slot is on."""
+    """(index, date, start, end, {room name: [talk items]}) for every day of the event and any day a talk is on."""
     by_day = defaultdict(list)
-    for item in data.items:
+    for item in data.talk_items:
         by_day[item.starts_at.date()].append(item)
     zone = data.zone
     for index, day in enumerate(day_dates(data), start=1):
@@ -53,8 +55,8 @@ def days(data):
 
 
 def day_dates(data):
-    """Every date from the event's first to its last, and any other date a slot starts on, in order."""
-    return sorted(set(event_days(data.event)) | {item.starts_at.date() for item in data.items})
+    """Every date from the event's first to its last, and any other date a talk starts on, in order."""
+    return sorted(set(event_days(data.event)) | {item.starts_at.date() for item in data.talk_items})
 
 
 def rooms_of(data, items):
@@ -73,21 +75,17 @@ def room_guids(data):
 
 
 def item_fields(data, item):
-    """The fields both formats share for one slot."""
+    """The fields both formats share for one placed talk."""
     event, talk = data.event, item.talk
     minutes = int((item.ends_at - item.starts_at).total_seconds() // 60)
-    number = talk.id if talk else f"slot-{item.id}"
     return {
-        "guid": guid(event.slug, "proposal", talk.id) if talk else guid(event.slug, "slot", item.id),
-        "id": item.id, "date": item.starts_at.isoformat(), "start": item.starts_at.strftime("%H:%M"),
-        "end": item.ends_at.isoformat(), "duration": hhmm(minutes), "room": item.room or ALL_ROOMS,
-        "slug": f"{acronym(event.slug)}-{number}" + (f"-{talk.slug}" if talk else ""),
-        "url": talk.url if talk else event.url, "title": item.title, "subtitle": "",
-        "track": talk.track if talk else None,
-        "type": item.kind if not talk or item.kind == "keynote" else talk.format,
+        "guid": guid(event.slug, "proposal", talk.id), "id": item.id, "date": item.starts_at.isoformat(),
+        "start": item.starts_at.strftime("%H:%M"), "end": item.ends_at.isoformat(), "duration": hhmm(minutes),
+        "room": item.room or ALL_ROOMS, "slug": f"{acronym(event.slug)}-{talk.id}-{talk.slug}", "url": talk.url,
+        "title": item.title, "subtitle": "", "track": talk.track,
+        "type": "keynote" if item.kind == "keynote" else talk.format,
         "language": current_app.config.get("PODIUM_SCHEDULE_LANGUAGE", "en"),
-        "abstract": talk.abstract if talk else "", "description": talk.description if talk else "",
-        "persons": talk.speakers if talk else [],
+        "abstract": talk.abstract, "description": talk.description, "persons": talk.speakers,
     }
 
 
@@ -97,7 +95,7 @@ def render_json(data, progress=identity):
     conference = {"acronym": acronym(event.slug), "title": event.name, "description": event.description,
                   "start": event.starts_on.isoformat(), "end": event.ends_on.isoformat(), "daysCount": 0,
                   "timeslot_duration": TIMESLOT, "url": event.url,
-                  "tracks": [{"name": name, "slug": slug} for name, slug in event.tracks],
+                  "tracks": [{"name": name, "slug": slug} for name, slug in data.talk_tracks],
                   "rooms": [{"name": name, "guid": guids[name], "capacity": capacity or None}
                             for _, name, capacity in event.rooms],
                   "days": DAYS_HOLE}
@@ -158,7 +156,7 @@ def conference_xml(data):
                       ("days", str(day_count)), ("timeslot_duration", TIMESLOT), ("url", event.url),
                       ("time_zone_name", event.timezone)):
         conference.append(_element(tag, text))
-    for name, slug in event.tracks:
+    for name, slug in data.talk_tracks:
         track = _element("track", name=_clean(name))
         if TRACK_SLUG.fullmatch(slug):
             track.set("slug", slug)
@@ -173,7 +171,7 @@ def event_xml(data, item):
     for tag in ("room", "title", "subtitle", "type", "date", "start", "duration", "abstract", "slug",
                 "language", "description", "url"):
         element.append(_element(tag, fields[tag]))
-    element.append(_element("track", fields["track"] or ""))
+    element.append(_element("track", fields["track"]))
     persons = ET.SubElement(element, "persons")
     for speaker in fields["persons"]:
         persons.append(_element("person", speaker.name, id=str(speaker.id),

@@ -18,11 +18,6 @@ ONE_DAY = timedelta(days=1)
 LAST_ZONE_DAY = date(9998, 12, 31)  # icalendar's VTIMEZONE builder overflows on dates near 9999-12-31
 
 
-def talk_items(data):
-    """The scheduled talks: breaks and other slots are not in the calendar."""
-    return [item for item in data.items if item.talk is not None]
-
-
 def calendar(data):
     """The VCALENDAR with its properties and time zone, without events."""
     event = data.event
@@ -73,6 +68,6 @@ def render_ics(data, progress=identity):
     head = calendar(data).to_ical().decode()
     yield head[:head.rindex(END)]
     stamp = data.event.published_at or utcnow()
-    for item in progress(talk_items(data)):
+    for item in progress(data.talk_items):  # breaks and other slots are not in the calendar
         yield vevent(data, item, stamp).to_ical().decode()
     yield END + "\r\n"

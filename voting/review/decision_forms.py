@@ -3,14 +3,12 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from voting.enums import ProposalState
+from voting.proposals.publicity import DECIDED_STATES as DECIDED
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
-
-DECIDED = (ProposalState.ACCEPTED, ProposalState.ALTERNATE, ProposalState.REJECTED)
 
 
 class DecideForm(FlaskForm):

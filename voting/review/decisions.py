@@ -21,12 +21,12 @@ from voting.extensions import db
 from voting.mail.services import queue_mail
 from voting.permissions import can_see_decision
 from voting.proposals.models import Proposal
+from voting.proposals.publicity import DECIDED_STATES as DECIDED
 from voting.proposals.services import change_state
 from voting.proposals.speaking import speaks_on
 from voting.review.models import TeamSelection
 
 S = ProposalState
-DECIDED = (S.ACCEPTED, S.ALTERNATE, S.REJECTED)
 REVIEWABLE = (S.SUBMITTED, *DECIDED)
 BOARD_STATES = (*REVIEWABLE, S.CONFIRMED, S.DECLINED)
 # A team list entry keeps its place while its proposal is still in play (not withdrawn or declined).

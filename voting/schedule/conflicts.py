@@ -15,13 +15,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from voting.enums import ProposalState, SlotKind
+from voting.enums import SlotKind
 from voting.events.days import event_days
 from voting.extensions import db
 from voting.proposals.models import Proposal, ProposalSpeaker
+from voting.proposals.publicity import ACCEPTED_STATES
 from voting.schedule.models import Slot
 
-PLACEABLE_STATES = frozenset({ProposalState.ACCEPTED, ProposalState.CONFIRMED})
+PLACEABLE_STATES = ACCEPTED_STATES  # organisers place talks by their current decision
 TALK_KINDS = frozenset({SlotKind.SESSION, SlotKind.KEYNOTE})
 SLOT_LOADING = (selectinload(Slot.room), selectinload(Slot.proposal).selectinload(Proposal.speakers)
                 .selectinload(ProposalSpeaker.user))

@@ -9,6 +9,7 @@ from voting.auth.models import User
 from voting.enums import SlotKind
 from voting.extensions import db
 from voting.proposals.models import Proposal, ProposalSpeaker
+from voting.proposals.publicity import is_accepted
 from voting.schedule.conflicts import PLACEABLE_STATES, SLOT_LOADING, TALK_KINDS, day_bounds, zone_of
 from voting.schedule.models import Room, Slot
 
@@ -75,11 +76,14 @@ def _slot_order(slot):
     return slot.starts_at, slot.room.position if slot.room else -1, slot.room_id or 0, slot.id
 
 
-def visible_slots(event, talks_only=False):
-    """What the public sees, by time then room: placed accepted talks, and breaks, keynotes, others."""
-    # Empty session slots, and talks placed but no longer accepted or confirmed, stay out of sight.
+def visible_slots(event, talks_only=False, public=True):
+    """What the audience sees, by time then room: placed accepted talks, and breaks, keynotes, others.
+
+    The public sees the talks whose acceptance is published, organisers (`public=False`) the current
+    decisions, as in the exports."""
+    # Empty session slots, and talks placed but not (or no longer) accepted, stay out of sight.
     slots = db.session.scalars(select(Slot).options(*_public_loading()).where(Slot.event_id == event.id)).all()
-    shown = [slot for slot in slots if (slot.proposal.state in PLACEABLE_STATES if slot.proposal is not None
+    shown = [slot for slot in slots if (is_accepted(slot.proposal, public=public) if slot.proposal is not None
                                         else not talks_only and slot.kind != SlotKind.SESSION)]
     return sorted(shown, key=_slot_order)
 
@@ -92,12 +96,12 @@ class ScheduleDay:
     times: list = field(default_factory=list)
 
 
-def public_schedule(event, track_id=None, q=None):
+def public_schedule(event, track_id=None, q=None, public=True):
     """The schedule as the seeds' Sched pages show it: days, then start times, then slots in room order."""
     # A track or a search keeps only the talks that match (and the breaks a search names).
     words = (q or "").casefold().split()
     zone, days = zone_of(event), []
-    for slot in visible_slots(event):
+    for slot in visible_slots(event, public=public):
         if (track_id or words) and not _matches(slot, track_id, words):
             continue
         day = slot.starts_at.astimezone(zone).date()

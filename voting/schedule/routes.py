@@ -9,6 +9,7 @@ from voting.core.forms import save_form
 from voting.errors import RuleViolation
 from voting.events.services import get_event_or_404, get_track_or_404, managed_event_or_403
 from voting.export.formats import FORMATS
+from voting.export.services import audience_for
 from voting.extensions import db
 from voting.permissions import can_view_schedule
 from voting.proposals.models import Proposal
@@ -35,7 +36,8 @@ def public(event_slug):
         return render_template("schedule/unpublished.html", event=event), 404
     track = get_track_or_404(event, request.args["track"]) if request.args.get("track") else None
     q = request.args.get("q", "").strip()[:MAX_SEARCH]
-    days = grid.public_schedule(event, track_id=track.id if track else None, q=q)
+    days = grid.public_schedule(event, track_id=track.id if track else None, q=q,
+                                public=audience_for(current_user, event).public)
     return render_template("schedule/public.html", event=event, days=days, track=track, q=q, exports=FORMATS)
 
 

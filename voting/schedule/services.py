@@ -241,7 +241,7 @@ def publish_schedule(*, event, by, summary="", now=None):
 
 def _summary(event):
     if event.schedule_version == 0:
-        count = len(visible_slots(event, talks_only=True))
+        count = len(visible_slots(event, talks_only=True, public=False))
         return f"First publication: {count} talk{'' if count == 1 else 's'}."
     changes = [entry.details for entry in pending_changes(event)]
     if not changes:
