@@ -25,6 +25,7 @@ def revoke_admin_command(email):
 def _set_admin(email, admin):
     user = grant_admin(email=email, admin=admin)
     if user is None:
-        raise click.ClickException(f"no user has the email {email}; they must sign in once with a provider that verifies it")
+        raise click.ClickException(f"no user has the email {email}; they must sign in once with a provider "
+                                   "that verifies it")
     db.session.commit()
     click.echo(f"{user.email} is {'now' if admin else 'no longer'} a site admin")

@@ -6,7 +6,7 @@ from requests import RequestException
 from voting.auth.flow import SIGN_IN_ERRORS, finish_sign_in, start_sign_in
 from voting.auth.forms import PostForm
 from voting.auth.services import safe_next_path
-from voting.auth.sessions import end_all_sessions, end_session, is_current, open_sessions, start_session
+from voting.auth.sessions import end_session, is_current, open_sessions, start_session
 from voting.core.errors import render_error
 from voting.extensions import db
 
@@ -107,8 +107,7 @@ def sign_out_everywhere():
     """End every session of the user, on every browser, this one included."""
     if not PostForm().validate_on_submit():
         abort(400)
-    count = end_all_sessions(current_user)
-    end_session()
+    count = end_session(everywhere_for=current_user)
     db.session.commit()
     flash(f"You are signed out everywhere ({count} session{'s' if count != 1 else ''} ended).", "success")
     return redirect(url_for("core.home"))
@@ -120,5 +119,5 @@ def profile():
     """The account page: the user's identities, providers they can still link, and open sessions."""
     linked = {identity.provider for identity in current_user.identities}
     sessions = [(row, is_current(row)) for row in open_sessions(current_user)]
-    return render_template("auth/profile.html", linked=linked, providers=providers().values(), form=PostForm(),
-                           sessions=sessions)
+    return render_template("auth/profile.html", linked=linked, providers=providers().values(),
+                           form=PostForm(), sessions=sessions)

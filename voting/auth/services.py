@@ -36,6 +36,11 @@ def normalise_email(email: str | None) -> str | None:
     return "".join(ch.lower() if ch.isascii() else ch for ch in email.strip(" \t\r\n")) or None
 
 
+def verified_email(user: User) -> str | None:
+    """The user's email address if their provider verified it, else None: only a verified one names them."""
+    return user.email if user.email_verified and user.email else None
+
+
 def find_verified_user(email: str | None) -> User | None:
     """The user who proved they own this email (a provider verified it), or None.
 

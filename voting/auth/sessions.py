@@ -47,25 +47,28 @@ def start_session(user: User) -> None:
     login_user(user)
 
 
-def end_session() -> None:
-    """Sign out this browser: its session row is closed, so a copy of the cookie is refused too."""
-    _end(session.get(SESSION_KEY))
+def end_session(everywhere_for: User | None = None) -> int:
+    """Sign out this browser, or every browser of `everywhere_for`; how many sessions were ended.
+
+    The session rows are closed, so a copy of a cookie is refused too.
+    """
+    if everywhere_for is not None:
+        count = _close(UserSession.user_id == everywhere_for.id)
+    else:
+        count = _end(session.get(SESSION_KEY))
     logout_user()
     session.clear()
+    return count
 
 
 def _end(token):
-    if token:
-        db.session.execute(update(UserSession).where(UserSession.token_hash == _hash(token),
-                                                     UserSession.ended_at.is_(None)).values(ended_at=utcnow()))
+    return _close(UserSession.token_hash == _hash(token)) if token else 0
 
 
-def end_all_sessions(user: User) -> int:
-    """Sign `user` out on every browser; how many sessions were open."""
-    result = db.session.execute(update(UserSession).where(UserSession.user_id == user.id,
-                                                          UserSession.ended_at.is_(None))
-                                .values(ended_at=utcnow()))
-    return result.rowcount
+def _close(which):
+    """End the open sessions `which` selects; how many there were."""
+    return db.session.execute(update(UserSession).where(which, UserSession.ended_at.is_(None))
+                              .values(ended_at=utcnow())).rowcount
 
 
 def _oldest_valid() -> datetime:
@@ -79,8 +82,8 @@ def load_session_user(user_id: str) -> User | None:
         return None
     return db.session.scalar(
         select(User).join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == int(user_id), UserSession.token_hash == _hash(token), UserSession.ended_at.is_(None),
-               UserSession.created_at > _oldest_valid())
+        .where(User.id == int(user_id), UserSession.token_hash == _hash(token),
+               UserSession.ended_at.is_(None), UserSession.created_at > _oldest_valid())
     )
 
 

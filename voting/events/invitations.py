@@ -22,7 +22,7 @@ def mine():
     """The invitations waiting for the signed-in user's verified email."""
     pending = [(invitation, roles.invitation_token(invitation), roles.role_text(invitation))
                for invitation in roles.invitations_for(current_user)]
-    return render_template("invitations/list.html", pending=pending, form=PostForm())
+    return render_template("invitations/list.html", pending=pending)
 
 
 @bp.get("/<token>")
@@ -60,5 +60,5 @@ def _tell_of_invitations(app, user):
     """At sign-in, say when invitations are waiting for the user's verified email."""
     count = len(roles.invitations_for(user))
     if count:
-        flash(f"You have {count} invitation{'s' if count > 1 else ''} to a role waiting: your account page lists them.",
-              "info")
+        flash(f"You have {count} invitation{'s' if count > 1 else ''} to a role waiting: your account page "
+              "lists them.", "info")

@@ -4,7 +4,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 
 from voting.auth.models import User
-from voting.auth.services import find_verified_user, normalise_email
+from voting.auth.services import find_verified_user, normalise_email, verified_email
 from voting.core.urls import external_url
 from voting.db_types import utcnow
 from voting.errors import NotFound, RuleViolation
@@ -18,7 +18,8 @@ def add_organiser(*, event: Event, email: str, user: User) -> RoleInvitation:
     """Invite the person with this email to become an organiser; they take the role by accepting."""
     email = normalise_email(email)
     person = find_verified_user(email)
-    if person is not None and db.session.scalar(select(Organiser).filter_by(event_id=event.id, user_id=person.id)):
+    if person is not None and db.session.scalar(select(Organiser).filter_by(event_id=event.id,
+                                                                            user_id=person.id)):
         raise RuleViolation(f"{email} is already an organiser.", field="email")
     return _invite(event=event, track=None, email=email, user=user)
 
@@ -27,7 +28,8 @@ def add_chair(*, track: Track, email: str, user: User) -> RoleInvitation:
     """Invite the person with this email to chair the track; they take the role by accepting."""
     email = normalise_email(email)
     person = find_verified_user(email)
-    if person is not None and db.session.scalar(select(TrackChair).filter_by(track_id=track.id, user_id=person.id)):
+    if person is not None and db.session.scalar(select(TrackChair).filter_by(track_id=track.id,
+                                                                             user_id=person.id)):
         raise RuleViolation(f"{email} already chairs {track.name}.", field="email")
     return _invite(event=track.event, track=track, email=email, user=user)
 
@@ -159,20 +161,24 @@ def invitation_addressee_problem(invitation: RoleInvitation, user: User) -> str 
     """Why `user` may not answer the invitation, or None: only its verified addressee may."""
     if invitation.is_expired():
         return "This invitation has expired. Ask the organisers to invite you again."
-    if not user.email_verified or user.email != invitation.email:
+    if verified_email(user) != invitation.email:
         shown = user.email or "an account with no email"
         if user.email and not user.email_verified:
             shown += " (not verified)"
-        return (f"This invitation was sent to {invitation.email}, and you are signed in as {shown}. Sign in with "
-                f"an account whose provider has verified {invitation.email} to answer it.")
+        return (f"This invitation was sent to {invitation.email}, and you are signed in as {shown}. "
+                f"Sign in with an account whose provider has verified {invitation.email} to answer it.")
     return None
+
+
+def _check_addressee(invitation, user):
+    problem = invitation_addressee_problem(invitation, user)
+    if problem:
+        raise RuleViolation(problem)
 
 
 def accept_invitation(*, invitation: RoleInvitation, user: User) -> ActivityLog:
     """`user`, signed in with the invited verified address, takes the role offered."""
-    problem = invitation_addressee_problem(invitation, user)
-    if problem:
-        raise RuleViolation(problem)
+    _check_addressee(invitation, user)
     if invitation.role == "organiser":
         _ensure(Organiser, event_id=invitation.event_id, user_id=user.id)
     else:
@@ -186,9 +192,7 @@ def accept_invitation(*, invitation: RoleInvitation, user: User) -> ActivityLog:
 
 def decline_invitation(*, invitation: RoleInvitation, user: User) -> ActivityLog:
     """The invited person says no; the invitation is gone."""
-    problem = invitation_addressee_problem(invitation, user)
-    if problem:
-        raise RuleViolation(problem)
+    _check_addressee(invitation, user)
     entry = record_activity(event=invitation.event, user=user, action="invitation.declined",
                             details=f"{user.email} declined to become {role_text(invitation)}")
     db.session.delete(invitation)
@@ -198,10 +202,11 @@ def decline_invitation(*, invitation: RoleInvitation, user: User) -> ActivityLog
 
 def invitations_for(user: User) -> list[RoleInvitation]:
     """Pending, unexpired invitations addressed to the user's verified email."""
-    if not user.email_verified or not user.email:
+    email = verified_email(user)
+    if email is None:
         return []
     return db.session.scalars(
-        select(RoleInvitation).where(RoleInvitation.email == user.email, RoleInvitation.expires_at > utcnow())
+        select(RoleInvitation).where(RoleInvitation.email == email, RoleInvitation.expires_at > utcnow())
         .order_by(RoleInvitation.created_at, RoleInvitation.id)
     ).all()
 
@@ -221,6 +226,7 @@ def _serializer():
 
 def _mail_invitation(invitation):
     link = external_url("invitations.show", token=invitation_token(invitation))
-    body = render_template("emails/role.invited.txt", invitation=invitation, role=role_text(invitation), link=link)
-    queue_mail(to=invitation.email, subject=f"You are invited to become {role_text(invitation)}", body=body,
+    role = role_text(invitation)
+    body = render_template("emails/role.invited.txt", invitation=invitation, role=role, link=link)
+    queue_mail(to=invitation.email, subject=f"You are invited to become {role}", body=body,
                kind="role.invited")

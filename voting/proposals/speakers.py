@@ -2,7 +2,7 @@
 from flask import current_app, render_template
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from voting.auth.services import normalise_email
+from voting.auth.services import normalise_email, verified_email
 from voting.community.services import drop_vote_of_new_speaker, lock_vote_counts
 from voting.core.urls import external_url
 from voting.db_types import utcnow
@@ -12,7 +12,6 @@ from voting.extensions import db
 from voting.mail.services import queue_mail
 from voting.proposals.models import ProposalSpeaker, SpeakerProfile
 from voting.proposals.services import COUNTED_STATES, count_counted_proposals, create_proposal, submit_proposal
-from voting.proposals.speaking import verified_email
 
 INVITATION_MAX_AGE = 60 * 60 * 24 * 30  # an invitation link works for 30 days
 INVALID_LINK = "This invitation link is not valid."

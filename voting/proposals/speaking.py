@@ -12,14 +12,10 @@ Emails compare as stored, lower-case (User.email and ProposalSpeaker.invited_ema
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.sql import ColumnElement
 
+from voting.auth.services import verified_email
 from voting.enums import SpeakerStatus
 from voting.extensions import db
 from voting.proposals.models import Proposal, ProposalSpeaker
-
-
-def verified_email(user) -> str | None:
-    """The user's email address if their provider verified it, else None: only a verified one names them."""
-    return user.email if user.email_verified and user.email else None
 
 
 def speaker_row_of(user) -> ColumnElement[bool]:
